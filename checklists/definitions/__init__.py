@@ -1,0 +1,1 @@
+"""The checklist definitions shipped with the app, one TOML file per checklist."""

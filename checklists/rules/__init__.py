@@ -1,0 +1,1 @@
+"""Metrology calculators: verdicts by the regulations, thresholds read from data files."""

@@ -1,0 +1,26 @@
+"""Subcommands of ``liangheng``. Each module has ``register(subparsers)`` which adds its parser
+and sets ``run`` (a function taking the parsed arguments and returning the exit code).
+
+Handlers import what they need inside ``run`` so that ``liangheng --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+
+class CommandError(Exception):
+    """A subcommand failed in a way the user should read; message in the user's language."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def _modules() -> list[ModuleType]:
+    from desktop.commands import info
+
+    return [info]
+
+
+COMMANDS: list[ModuleType] = _modules()

@@ -1,0 +1,2 @@
+"""The SQLite store (sqlite-utils): schema and migrations, repositories, bundles, seals and
+backups. No Qt."""
