@@ -13,7 +13,7 @@ from checklists.basis import Basis
 class Verdict(StrEnum):
     """判定: pass (合格), fail (不合格) or indeterminate (不予判定/无法判定)."""
 
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105 - a verdict, not a password
     FAIL = "fail"
     INDETERMINATE = "indeterminate"
 
