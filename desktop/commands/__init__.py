@@ -18,9 +18,9 @@ class CommandError(Exception):
 
 
 def _modules() -> list[ModuleType]:
-    from desktop.commands import info
+    from desktop.commands import calc, info
 
-    return [info]
+    return [info, calc]
 
 
 COMMANDS: list[ModuleType] = _modules()
