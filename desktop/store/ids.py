@@ -1,0 +1,62 @@
+"""Record identity and time: UUIDs, UTC timestamps, the local inspection date.
+
+Ids are UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, then 74 random bits. Two
+laptops never collide (the random part), and ids made one after another sort together, so the
+B-tree indexes of large tables grow at their end instead of being rewritten at random places.
+The time part is only a locality hint: a laptop clock that is wrong changes nothing about
+uniqueness, and nothing orders records by id (revision counters and ``updated_at`` do that).
+
+Timestamps are UTC, ISO 8601 with milliseconds and a ``Z``: ``2026-11-03T08:15:30.123Z``; they
+sort as text. The inspection date is the local date in China (UTC+08:00, fixed: no tzdata is
+needed on Windows and the country has one time zone without daylight saving).
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta, timezone
+
+CHINA = timezone(timedelta(hours=8), "UTC+08:00")
+
+_RANDOM_BITS = 74
+
+
+def uuid7(unix_ms: int, random_bits: int) -> str:
+    """A version-7 UUID string from a millisecond timestamp and 74 random bits."""
+    rand_a = (random_bits >> 62) & 0xFFF
+    rand_b = random_bits & ((1 << 62) - 1)
+    value = (unix_ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | rand_a << 64 | 0b10 << 62 | rand_b
+    return str(uuid.UUID(int=value))
+
+
+def new_id() -> str:
+    """A fresh record id (UUIDv7)."""
+    return uuid7(time.time_ns() // 1_000_000, secrets.randbits(_RANDOM_BITS))
+
+
+def format_utc(moment: datetime) -> str:
+    """``2026-11-03T08:15:30.123Z`` for an aware datetime."""
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def utc_now() -> str:
+    return format_utc(datetime.now(UTC))
+
+
+def parse_utc(text: str) -> datetime:
+    """The inverse of :func:`format_utc`."""
+    return datetime.fromisoformat(text)
+
+
+def china_date(moment: datetime | None = None) -> str:
+    """The local date (UTC+08:00) of ``moment`` (default: now), as ``YYYY-MM-DD``."""
+    moment = moment or datetime.now(UTC)
+    return moment.astimezone(CHINA).date().isoformat()
+
+
+def check_date(text: str) -> str:
+    """``text`` if it is a ``YYYY-MM-DD`` date, else ValueError."""
+    return date.fromisoformat(text).isoformat()

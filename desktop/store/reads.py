@@ -1,0 +1,302 @@
+"""Reading the store: the queries shared by the writer (:class:`~desktop.store.store.Store`)
+and by :class:`Reader`, a query-only connection for lists, exports and statistics.
+
+A Reader belongs to the thread that opened it; open one per worker thread. In WAL mode it sees
+the last committed state when each query starts and never blocks the writer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from sqlite_utils import Database
+
+from checklists.i18n import _
+from desktop.store.connection import DEFAULT_BUSY_TIMEOUT_MS, Role, connect
+from desktop.store.errors import (
+    DatabaseDamagedError,
+    RecordNotFoundError,
+    SchemaOutdatedError,
+    guarded,
+)
+from desktop.store.records import (
+    Answer,
+    AttachmentInfo,
+    Inspection,
+    InspectionFilter,
+    InspectionRow,
+    Instrument,
+    ResumePosition,
+    Standard,
+    Subject,
+    answer_from,
+    attachment_from,
+    inspection_from,
+    inspection_row_from,
+    instrument_from,
+    resume_from,
+    standard_from,
+    subject_from,
+)
+from desktop.store.schema import SCHEMA_VERSION, check_ours, user_version
+
+_LIST_COLUMNS = """
+    id, inspection_date, subject_id, subject_name, subject_credit_code, checklist_id,
+    checklist_version, township, inspecting_unit, status, not_carried_out_reason, outcome,
+    json_extract(header, '$.inspectors') AS inspectors, updated_at"""
+
+_ATTACHMENT_COLUMNS = """
+    id, inspection_id, item_id, instance_key, filename, mime, caption, size, sha256, created_at"""
+
+# Subject search: FTS (trigram) from this many characters on, LIKE below it.
+_TRIGRAM = 3
+
+
+def like_pattern(text: str) -> str:
+    """``%text%`` with LIKE's wildcards escaped (use with ``ESCAPE '\\'``)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _where(f: InspectionFilter) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    simple = (
+        ("inspection_date >= ?", f.date_from),
+        ("inspection_date <= ?", f.date_to),
+        ("checklist_id = ?", f.checklist_id),
+        ("township = ?", f.township),
+        ("status = ?", f.status.value if f.status else None),
+        ("outcome = ?", f.outcome),
+        ("subject_id = ?", f.subject_id),
+    )
+    for clause, value in simple:
+        if value is not None:
+            clauses.append(clause)
+            params.append(value)
+    if f.text:
+        clauses.append(
+            "(subject_name LIKE ? ESCAPE '\\' OR subject_credit_code LIKE ? ESCAPE '\\')"
+        )
+        params += [like_pattern(f.text), like_pattern(f.text.upper())]
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+class Reads:
+    """Read operations over ``self.db``; every one raises StoreError, not sqlite3 errors."""
+
+    db: Database
+    _path: Path
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        cursor = self.db.conn.cursor()
+        cursor.row_factory = sqlite3.Row
+        return list(cursor.execute(sql, params))
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        cursor = self.db.conn.cursor()
+        cursor.row_factory = sqlite3.Row
+        row: sqlite3.Row | None = cursor.execute(sql, params).fetchone()
+        return row
+
+    def _must(self, what: str, record_id: str, sql: str) -> sqlite3.Row:
+        row = self._one(sql, (record_id,))
+        if row is None:
+            raise RecordNotFoundError(what, record_id)
+        return row
+
+    # ------------------------------------------------------------------ database
+    @guarded
+    def meta(self, key: str) -> str | None:
+        row = self.db.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    @property
+    def device_id(self) -> str:
+        return self.meta("device_id") or ""
+
+    @property
+    def is_demo(self) -> bool:
+        """A demo database (``liangheng demo``): the GUI says so in its title."""
+        return self.meta("is_demo") == "1"
+
+    @guarded
+    def schema_version(self) -> int:
+        return user_version(self.db)
+
+    @guarded
+    def integrity_problems(self, *, full: bool = False) -> list[str]:
+        """Empty if the file is sound. ``quick_check`` by default (start-up); the full
+        ``integrity_check`` takes seconds on a large file (run it off the UI thread)."""
+        pragma = "integrity_check" if full else "quick_check"
+        rows = [str(r[0]) for r in self.db.conn.execute(f"PRAGMA {pragma}")]
+        fk = self.db.conn.execute("PRAGMA foreign_key_check").fetchall()
+        problems = [] if rows == ["ok"] else rows
+        return problems + [f"foreign key: {tuple(r)}" for r in fk]
+
+    # ------------------------------------------------------------------ subjects
+    @guarded
+    def get_subject(self, subject_id: str) -> Subject:
+        row = self._must(_("被检查单位"), subject_id, "SELECT * FROM subjects WHERE id = ?")
+        return subject_from(row)
+
+    @guarded
+    def subject_by_credit_code(self, credit_code: str) -> Subject | None:
+        row = self._one(
+            "SELECT * FROM subjects WHERE credit_code = ?", (credit_code.strip().upper(),)
+        )
+        return None if row is None else subject_from(row)
+
+    @guarded
+    def search_subjects(self, text: str = "", *, limit: int = 50) -> list[Subject]:
+        """Subjects whose name, address or credit code contains ``text`` (all if empty)."""
+        text = text.strip()
+        params: list[Any]
+        if not text:
+            sql, params = "SELECT * FROM subjects ORDER BY name LIMIT ?", [limit]
+        elif len(text) >= _TRIGRAM:
+            sql = (
+                "SELECT s.* FROM subjects_fts f JOIN subjects s ON s.id = f.subject_id "
+                "WHERE subjects_fts MATCH ? ORDER BY s.name LIMIT ?"
+            )
+            params = ['"' + text.replace('"', '""') + '"', limit]
+        else:
+            pattern = like_pattern(text)
+            sql = (
+                "SELECT * FROM subjects WHERE name LIKE ?1 ESCAPE '\\' "
+                "OR address LIKE ?1 ESCAPE '\\' ORDER BY name LIMIT ?2"
+            )
+            params = [pattern, limit]
+        return [subject_from(r) for r in self._all(sql, params)]
+
+    @guarded
+    def instruments_of(self, subject_id: str, *, include_retired: bool = False) -> list[Instrument]:
+        """A subject's instruments, in their order; nozzles refer to their dispenser."""
+        sql = "SELECT * FROM instruments WHERE subject_id = ?"
+        sql += "" if include_retired else " AND in_use = 1"
+        rows = self._all(sql + " ORDER BY position, label, id", (subject_id,))
+        return [instrument_from(r) for r in rows]
+
+    @guarded
+    def get_instrument(self, instrument_id: str) -> Instrument:
+        row = self._must(_("计量器具"), instrument_id, "SELECT * FROM instruments WHERE id = ?")
+        return instrument_from(row)
+
+    @guarded
+    def list_standards(self, *, include_retired: bool = False) -> list[Standard]:
+        where = "" if include_retired else " WHERE in_use = 1"
+        sql = f"SELECT * FROM standards{where} ORDER BY kind, name, serial"  # noqa: S608
+        return [standard_from(r) for r in self._all(sql)]
+
+    @guarded
+    def get_standard(self, standard_id: str) -> Standard:
+        row = self._must(_("计量标准器"), standard_id, "SELECT * FROM standards WHERE id = ?")
+        return standard_from(row)
+
+    # ------------------------------------------------------------------ inspections
+    @guarded
+    def get_inspection(self, inspection_id: str) -> Inspection:
+        sql = "SELECT * FROM inspections WHERE id = ?"
+        return inspection_from(self._must(_("检查记录"), inspection_id, sql))
+
+    @guarded
+    def list_inspections(
+        self, where: InspectionFilter | None = None, *, limit: int = 100, offset: int = 0
+    ) -> list[InspectionRow]:
+        """Newest first (by inspection date), ``limit`` rows from ``offset``."""
+        clause, params = _where(where or InspectionFilter())
+        sql = f"SELECT {_LIST_COLUMNS} FROM inspections{clause} "  # noqa: S608 - fixed columns
+        sql += "ORDER BY inspection_date DESC, id DESC LIMIT ? OFFSET ?"
+        return [inspection_row_from(r) for r in self._all(sql, [*params, limit, offset])]
+
+    def iter_inspections(self, where: InspectionFilter | None = None) -> Iterator[InspectionRow]:
+        """All matching inspections, newest first, fetched in pages (exports, the CLI)."""
+        offset, page = 0, 1000
+        while True:
+            rows = self.list_inspections(where, limit=page, offset=offset)
+            yield from rows
+            if len(rows) < page:
+                return
+            offset += page
+
+    @guarded
+    def count_inspections(self, where: InspectionFilter | None = None) -> int:
+        clause, params = _where(where or InspectionFilter())
+        row = self.db.conn.execute(f"SELECT count(*) FROM inspections{clause}", params)  # noqa: S608
+        count: int = row.fetchone()[0]
+        return count
+
+    @guarded
+    def answers_for(self, inspection_id: str) -> dict[tuple[str, str], Answer]:
+        """The answers of an inspection keyed by (item_id, instance_key)."""
+        rows = self._all(
+            "SELECT item_id, instance_key, value, note, revision, updated_at, device_id "
+            "FROM answers WHERE inspection_id = ?",
+            (inspection_id,),
+        )
+        return {(r["item_id"], r["instance_key"]): answer_from(r) for r in rows}
+
+    @guarded
+    def attachments_for(self, inspection_id: str) -> list[AttachmentInfo]:
+        rows = self._all(
+            f"SELECT {_ATTACHMENT_COLUMNS} FROM attachments "  # noqa: S608 - fixed columns
+            "WHERE inspection_id = ? ORDER BY created_at, id",
+            (inspection_id,),
+        )
+        return [attachment_from(r) for r in rows]
+
+    @guarded
+    def attachment_bytes(self, attachment_id: str) -> bytes:
+        """The stored bytes, checked against their SHA-256."""
+        sql = "SELECT data, sha256 FROM attachments WHERE id = ?"
+        row = self._must(_("附件"), attachment_id, sql)
+        data = bytes(row["data"])
+        if hashlib.sha256(data).hexdigest() != row["sha256"]:
+            raise DatabaseDamagedError(self.path, _("附件内容与其校验值不符"))
+        return data
+
+    @guarded
+    def resume_position(self, inspection_id: str) -> ResumePosition | None:
+        row = self._one("SELECT * FROM resume_positions WHERE inspection_id = ?", (inspection_id,))
+        return None if row is None else resume_from(row)
+
+
+class Reader(Reads):
+    """A query-only connection for one thread (lists, exports, statistics)."""
+
+    def __init__(self, db: Database, path: Path) -> None:
+        self.db = db
+        self._path = path
+
+    @classmethod
+    def open(cls, path: Path, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Reader:
+        """Open an existing, up-to-date database for reading (the writer migrates it)."""
+        db = connect(path, role=Role.READER, busy_timeout_ms=busy_timeout_ms)
+        try:
+            version = check_ours(db, path)
+            if version < SCHEMA_VERSION:
+                raise SchemaOutdatedError(path, version, SCHEMA_VERSION)
+        except BaseException:
+            db.close()
+            raise
+        return cls(db, path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

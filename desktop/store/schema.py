@@ -1,0 +1,256 @@
+"""The schema as numbered migrations, and the function that brings a database up to date.
+
+``PRAGMA user_version`` holds the number of the last migration applied; ``PRAGMA
+application_id`` marks the file as ours. Each migration runs in one transaction together with
+the version bump, so a database is always at exactly one version. Never edit a released
+migration: add the next one, add a fixture database for the new version
+(``tests/desktop/store/make_fixtures.py``) and a test that migrates every older fixture.
+
+Conventions of every record table (so that laptops merge, DESIGN.md "Storage rules"): ``id`` is
+a UUID (text primary key), ``revision`` counts changes (starting at 1), ``created_at`` and
+``updated_at`` are UTC ISO 8601 with ``Z``, ``device_id`` names the laptop that made the last
+change. Tables are STRICT, JSON columns are checked with ``json_valid``.
+
+sqlite-utils' ``table.transform()`` drops a table's triggers: a migration that uses it must call
+:func:`create_triggers` again (a test checks that every trigger exists after migrating).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from desktop.store.errors import NotOurDatabaseError, SchemaTooNewError
+from desktop.store.ids import new_id, utc_now
+
+APPLICATION_ID = 0x4C484E47  # "LHNG"
+
+_RECORD = """
+    id TEXT PRIMARY KEY NOT NULL,
+    revision INTEGER NOT NULL DEFAULT 1 CHECK (revision >= 1),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    device_id TEXT NOT NULL"""
+
+_V1 = f"""
+CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) STRICT;
+
+-- 被检查单位
+CREATE TABLE subjects ({_RECORD},
+    name TEXT NOT NULL CHECK (name <> ''),
+    credit_code TEXT CHECK (credit_code IS NULL OR credit_code <> ''),  -- 统一社会信用代码
+    kind TEXT NOT NULL,
+    address TEXT NOT NULL DEFAULT '',
+    city TEXT NOT NULL DEFAULT '',
+    county TEXT NOT NULL DEFAULT '',
+    township TEXT NOT NULL DEFAULT '',
+    contact_person TEXT NOT NULL DEFAULT '',
+    phone TEXT NOT NULL DEFAULT '',
+    notes TEXT NOT NULL DEFAULT '',
+    extra TEXT NOT NULL DEFAULT '{{}}' CHECK (json_valid(extra))
+) STRICT;
+CREATE UNIQUE INDEX subjects_credit_code ON subjects (credit_code) WHERE credit_code IS NOT NULL;
+CREATE INDEX subjects_name ON subjects (name);
+CREATE INDEX subjects_township ON subjects (township);
+
+-- 计量器具 of a subject; a nozzle (枪) has its dispenser (加油机) as parent
+CREATE TABLE instruments ({_RECORD},
+    subject_id TEXT NOT NULL REFERENCES subjects (id),
+    parent_id TEXT REFERENCES instruments (id),
+    kind TEXT NOT NULL,
+    label TEXT NOT NULL DEFAULT '',
+    position INTEGER NOT NULL DEFAULT 0,
+    manufacturer TEXT NOT NULL DEFAULT '',
+    model TEXT NOT NULL DEFAULT '',
+    serial TEXT NOT NULL DEFAULT '',
+    seal_numbers TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(seal_numbers)),
+    certificate_no TEXT NOT NULL DEFAULT '',
+    valid_until TEXT,
+    in_use INTEGER NOT NULL DEFAULT 1 CHECK (in_use IN (0, 1)),
+    extra TEXT NOT NULL DEFAULT '{{}}' CHECK (json_valid(extra))
+) STRICT;
+CREATE INDEX instruments_subject ON instruments (subject_id, position);
+CREATE INDEX instruments_parent ON instruments (parent_id);
+CREATE INDEX instruments_serial ON instruments (serial);
+
+-- the inspectors' own measuring standards (计量标准器 / 检测设备)
+CREATE TABLE standards ({_RECORD},
+    name TEXT NOT NULL CHECK (name <> ''),
+    kind TEXT NOT NULL,
+    model TEXT NOT NULL DEFAULT '',
+    serial TEXT NOT NULL DEFAULT '',
+    accuracy_class TEXT NOT NULL DEFAULT '',
+    certificate_no TEXT NOT NULL DEFAULT '',
+    valid_until TEXT,
+    issued_by TEXT NOT NULL DEFAULT '',
+    in_use INTEGER NOT NULL DEFAULT 1 CHECK (in_use IN (0, 1)),
+    notes TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+CREATE TABLE inspections ({_RECORD},
+    subject_id TEXT NOT NULL REFERENCES subjects (id),
+    checklist_id TEXT NOT NULL,
+    checklist_version TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'draft'
+        CHECK (status IN ('draft', 'finalized', 'not_carried_out')),
+    not_carried_out_reason TEXT
+        CHECK (not_carried_out_reason IN ('closed', 'unreachable', 'refused')),
+    outcome TEXT,
+    inspection_date TEXT NOT NULL,
+    started_at TEXT,
+    ended_at TEXT,
+    subject_name TEXT NOT NULL,
+    subject_credit_code TEXT,
+    township TEXT NOT NULL DEFAULT '',
+    inspecting_unit TEXT NOT NULL DEFAULT '',
+    header TEXT NOT NULL DEFAULT '{{}}' CHECK (json_valid(header)),
+    note TEXT NOT NULL DEFAULT '',
+    CHECK ((status = 'not_carried_out') = (not_carried_out_reason IS NOT NULL))
+) STRICT;
+CREATE INDEX inspections_date ON inspections (inspection_date);
+CREATE INDEX inspections_checklist ON inspections (checklist_id, inspection_date);
+CREATE INDEX inspections_township ON inspections (township, inspection_date);
+CREATE INDEX inspections_status ON inspections (status, inspection_date);
+CREATE INDEX inspections_outcome ON inspections (outcome, inspection_date);
+CREATE INDEX inspections_subject ON inspections (subject_id, inspection_date);
+CREATE INDEX inspections_subject_name ON inspections (subject_name);
+
+CREATE TABLE answers ({_RECORD},
+    inspection_id TEXT NOT NULL REFERENCES inspections (id) ON DELETE CASCADE,
+    item_id TEXT NOT NULL,
+    instance_key TEXT NOT NULL DEFAULT '',
+    value TEXT NOT NULL CHECK (json_valid(value)),
+    note TEXT,
+    UNIQUE (inspection_id, item_id, instance_key)
+) STRICT;
+
+CREATE TABLE attachments ({_RECORD},
+    inspection_id TEXT NOT NULL REFERENCES inspections (id) ON DELETE CASCADE,
+    item_id TEXT,
+    instance_key TEXT NOT NULL DEFAULT '',
+    filename TEXT NOT NULL,
+    mime TEXT NOT NULL,
+    caption TEXT NOT NULL DEFAULT '',
+    size INTEGER NOT NULL CHECK (size >= 0),
+    sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+    data BLOB NOT NULL  -- last: listing attachments never reads the bytes
+) STRICT;
+CREATE INDEX attachments_inspection ON attachments (inspection_id);
+
+-- where an unfinished inspection was left (one row per inspection; this laptop's own)
+CREATE TABLE resume_positions (
+    inspection_id TEXT PRIMARY KEY NOT NULL REFERENCES inspections (id) ON DELETE CASCADE,
+    section TEXT NOT NULL DEFAULT '',
+    item_id TEXT NOT NULL DEFAULT '',
+    instance_key TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL
+) STRICT;
+"""
+
+
+def _v1_core(db: Database) -> None:
+    """Subjects, instruments, standards, inspections, answers, attachments, resume positions."""
+    db.executescript(_V1)
+    now = utc_now()
+    db.conn.executemany(
+        "INSERT INTO meta (key, value) VALUES (?, ?)",
+        [("device_id", new_id()), ("created_at", now), ("is_demo", "0")],
+    )
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+# Search on subject names, addresses and credit codes (issue 6 builds on it). The trigram
+# tokenizer finds Chinese substrings of 3+ characters; shorter queries use LIKE. A standalone
+# FTS table keyed by subject_id, not external content: rowids of a table with a text primary
+# key may change on VACUUM.
+_SUBJECTS_FTS = """
+CREATE VIRTUAL TABLE subjects_fts USING fts5(
+    subject_id UNINDEXED, name, address, credit_code, tokenize = 'trigram'
+);
+"""
+
+TRIGGERS: dict[str, str] = {
+    "subjects_fts_insert": """
+        CREATE TRIGGER subjects_fts_insert AFTER INSERT ON subjects BEGIN
+            INSERT INTO subjects_fts (subject_id, name, address, credit_code)
+            VALUES (new.id, new.name, new.address, coalesce(new.credit_code, ''));
+        END""",
+    "subjects_fts_update": """
+        CREATE TRIGGER subjects_fts_update AFTER UPDATE OF name, address, credit_code
+        ON subjects BEGIN
+            UPDATE subjects_fts SET name = new.name, address = new.address,
+                credit_code = coalesce(new.credit_code, '')
+            WHERE subject_id = old.id;
+        END""",
+    "subjects_fts_delete": """
+        CREATE TRIGGER subjects_fts_delete AFTER DELETE ON subjects BEGIN
+            DELETE FROM subjects_fts WHERE subject_id = old.id;
+        END""",
+}
+
+
+def create_triggers(db: Database) -> None:
+    """(Re)create every trigger of the current schema; call it after any ``transform()``."""
+    for name, sql in TRIGGERS.items():
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+        db.execute(sql)
+
+
+def _v2_subject_search(db: Database) -> None:
+    """Full-text search table for subjects, filled from the existing rows, kept by triggers."""
+    db.executescript(_SUBJECTS_FTS)
+    db.execute(
+        "INSERT INTO subjects_fts (subject_id, name, address, credit_code) "
+        "SELECT id, name, address, coalesce(credit_code, '') FROM subjects"
+    )
+    create_triggers(db)
+
+
+Migration = Callable[[Database], None]
+
+# Append only. The position (1-based) is the schema version the migration produces.
+MIGRATIONS: tuple[Migration, ...] = (_v1_core, _v2_subject_search)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def user_version(db: Database) -> int:
+    version: int = db.conn.execute("PRAGMA user_version").fetchone()[0]
+    return version
+
+
+def application_id(db: Database) -> int:
+    app_id: int = db.conn.execute("PRAGMA application_id").fetchone()[0]
+    return app_id
+
+
+def is_empty(db: Database) -> bool:
+    count: int = db.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    return count == 0
+
+
+def migrate(
+    db: Database, *, target: int = SCHEMA_VERSION, migrations: Sequence[Migration] = MIGRATIONS
+) -> int:
+    """Apply the missing migrations up to ``target``, each in its own transaction together with
+    its version number; return the version reached. The caller has checked that the file is
+    ours and not newer (:func:`desktop.store.store.Store.open`)."""
+    for number in range(user_version(db) + 1, target + 1):
+        with db.atomic():
+            # Re-read inside the transaction: another process may have migrated meanwhile.
+            if user_version(db) >= number:
+                continue
+            migrations[number - 1](db)
+            db.execute(f"PRAGMA user_version = {number}")
+    return user_version(db)
+
+
+def check_ours(db: Database, path: Path) -> int:
+    """The schema version of an app database at ``path``; refuse a foreign or newer file."""
+    app_id, version = application_id(db), user_version(db)
+    if app_id not in (0, APPLICATION_ID) or (app_id == 0 and not is_empty(db)):
+        raise NotOurDatabaseError(path)
+    if version > SCHEMA_VERSION:
+        raise SchemaTooNewError(path, version, SCHEMA_VERSION)
+    return version

@@ -1,0 +1,425 @@
+"""The writer: every change to the database goes through one :class:`Store`.
+
+Threading: a Store (its sqlite3 connection) belongs to the thread that opened it; the GUI owns
+one, on its UI thread, and each operation is one short transaction (``db.atomic()``), so the
+window never waits on the disk for long. Long reads (lists of 100,000 rows, exports,
+statistics) open their own :class:`~desktop.store.reads.Reader` in their worker thread.
+
+One method per user action (STYLE.md): create a subject, add an instrument, save one answer...
+Every method that writes more than one row does it in one transaction; saving an answer is the
+hot path: one UPDATE (which also checks that the inspection is still a draft), one UPSERT, one
+commit with ``synchronous=FULL``: when ``save_answer`` returns, the answer is on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from sqlite_utils import Database
+
+from checklists.i18n import N_, _
+from desktop.store.connection import DEFAULT_BUSY_TIMEOUT_MS, Role, connect
+from desktop.store.errors import (
+    AttachmentTooLargeError,
+    DatabaseDamagedError,
+    DuplicateCreditCodeError,
+    InspectionClosedError,
+    RecordNotFoundError,
+    guarded,
+    translate,
+)
+from desktop.store.ids import check_date, china_date, new_id, utc_now
+from desktop.store.reads import Reader, Reads
+from desktop.store.records import (
+    AttachmentInfo,
+    Inspection,
+    Instrument,
+    NotCarriedOutReason,
+    Standard,
+    Status,
+    Subject,
+    dumps,
+)
+from desktop.store.schema import check_ours, migrate
+
+MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+
+_WHAT = {
+    "subjects": N_("被检查单位"),
+    "instruments": N_("计量器具"),
+    "standards": N_("计量标准器"),
+    "inspections": N_("检查记录"),
+}
+
+# Columns a caller may change with update_*; everything else is the store's bookkeeping.
+SUBJECT_FIELDS = frozenset(
+    {"name", "credit_code", "kind", "address", "city", "county", "township",
+     "contact_person", "phone", "notes", "extra"}
+)  # fmt: skip
+INSTRUMENT_FIELDS = frozenset(
+    {"parent_id", "kind", "label", "position", "manufacturer", "model", "serial",
+     "seal_numbers", "certificate_no", "valid_until", "in_use", "extra"}
+)  # fmt: skip
+STANDARD_FIELDS = frozenset(
+    {"name", "kind", "model", "serial", "accuracy_class", "certificate_no", "valid_until",
+     "issued_by", "in_use", "notes"}
+)  # fmt: skip
+_JSON_FIELDS = frozenset({"extra", "seal_numbers", "header"})
+
+
+def _normalize_code(code: str | None) -> str | None:
+    code = (code or "").strip().upper()
+    return code or None
+
+
+def _column_value(name: str, value: Any) -> Any:
+    if name in _JSON_FIELDS:
+        return dumps(list(value) if name == "seal_numbers" else value)
+    if name == "credit_code":
+        return _normalize_code(value)
+    if name == "valid_until" and value is not None:
+        return check_date(value)
+    if name == "in_use":
+        return int(bool(value))
+    return value
+
+
+class Store(Reads):
+    """The one writer of a database file. See the module docstring for threading."""
+
+    def __init__(self, db: Database, path: Path) -> None:
+        self.db = db
+        self._path = path
+        self._device_id = self.meta("device_id") or ""
+
+    # ------------------------------------------------------------------ lifecycle
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        *,
+        create: bool = True,
+        busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    ) -> Store:
+        """Open (and create, if allowed and missing) the database at ``path`` and bring its
+        schema up to date. Raises a StoreError the user can act on."""
+        path = Path(path)
+        db = connect(path, role=Role.WRITER, create=create, busy_timeout_ms=busy_timeout_ms)
+        try:
+            check_ours(db, path)
+            migrate(db)
+        except sqlite3.Error as exc:
+            db.close()
+            raise translate(exc, path) or DatabaseDamagedError(path, str(exc)) from exc
+        except BaseException:
+            db.close()
+            raise
+        return cls(db, path)
+
+    def reader(self) -> Reader:
+        """A new read-only connection to the same file, for another thread."""
+        return Reader.open(self.path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @property
+    def device_id(self) -> str:
+        return self._device_id
+
+    def _stamp(self) -> dict[str, Any]:
+        now = utc_now()
+        return {"revision": 1, "created_at": now, "updated_at": now, "device_id": self._device_id}
+
+    def _insert(self, table: str, row: Mapping[str, Any]) -> None:
+        names = ", ".join(row)
+        marks = ", ".join(f":{name}" for name in row)
+        sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - our column names
+        self.db.conn.execute(sql, dict(row))
+
+    def _update(self, table: str, record_id: str, changes: Mapping[str, Any]) -> None:
+        """Change columns of one row, bumping its revision; RecordNotFoundError if absent."""
+        values = dict(changes)
+        values.update(_id=record_id, _now=utc_now(), _device=self._device_id)
+        sets = "".join(f"{name} = :{name}, " for name in changes)
+        sql = (
+            f"UPDATE {table} SET {sets}revision = revision + 1, "  # noqa: S608 - our columns
+            "updated_at = :_now, device_id = :_device WHERE id = :_id"
+        )
+        if self.db.conn.execute(sql, values).rowcount != 1:
+            raise RecordNotFoundError(_(_WHAT[table]), record_id)
+
+    @staticmethod
+    def _checked(changes: Mapping[str, Any], allowed: frozenset[str]) -> dict[str, Any]:
+        unknown = set(changes) - allowed
+        if unknown:
+            raise ValueError(f"not updatable: {sorted(unknown)}")
+        return {name: _column_value(name, value) for name, value in changes.items()}
+
+    @guarded
+    def mark_demo(self) -> None:
+        """Mark this database as demo data (never mixed with real work)."""
+        with self.db.atomic():
+            self.db.conn.execute("UPDATE meta SET value = '1' WHERE key = 'is_demo'")
+
+    # ------------------------------------------------------------------ subjects
+    def _refuse_duplicate_code(self, code: str | None, subject_id: str | None) -> None:
+        if code is None:
+            return
+        row = self.db.conn.execute(
+            "SELECT name FROM subjects WHERE credit_code = ? AND id IS NOT ?", (code, subject_id)
+        ).fetchone()
+        if row is not None:
+            raise DuplicateCreditCodeError(code, row[0])
+
+    @guarded
+    def create_subject(self, /, name: str, kind: str, **fields: Any) -> Subject:
+        """Register a 被检查单位. ``fields``: any of SUBJECT_FIELDS (credit_code, address,
+        city, county, township, contact_person, phone, notes, extra)."""
+        row = {"id": new_id(), **self._stamp(), "name": name.strip(), "kind": kind}
+        row.update(self._checked(fields, SUBJECT_FIELDS - {"name", "kind"}))
+        with self.db.atomic():
+            self._refuse_duplicate_code(row.get("credit_code"), None)
+            self._insert("subjects", row)
+        return self.get_subject(row["id"])
+
+    @guarded
+    def update_subject(self, /, subject_id: str, **changes: Any) -> Subject:
+        values = self._checked(changes, SUBJECT_FIELDS)
+        with self.db.atomic():
+            if "credit_code" in values:
+                self._refuse_duplicate_code(values["credit_code"], subject_id)
+            self._update("subjects", subject_id, values)
+        return self.get_subject(subject_id)
+
+    # ------------------------------------------------------------------ instruments, standards
+    @guarded
+    def add_instrument(self, /, subject_id: str, kind: str, **fields: Any) -> Instrument:
+        """Register an instrument of a subject. ``fields``: any of INSTRUMENT_FIELDS; a nozzle
+        gives its dispenser as ``parent_id``; ``seal_numbers`` is a list of strings."""
+        row = {"id": new_id(), **self._stamp(), "subject_id": subject_id, "kind": kind}
+        row.update(self._checked(fields, INSTRUMENT_FIELDS - {"kind"}))
+        with self.db.atomic():
+            self.get_subject(subject_id)  # a clear error instead of a foreign-key failure
+            self._insert("instruments", row)
+        return self.get_instrument(row["id"])
+
+    @guarded
+    def update_instrument(self, /, instrument_id: str, **changes: Any) -> Instrument:
+        with self.db.atomic():
+            self._update("instruments", instrument_id, self._checked(changes, INSTRUMENT_FIELDS))
+        return self.get_instrument(instrument_id)
+
+    @guarded
+    def add_standard(self, /, name: str, kind: str, **fields: Any) -> Standard:
+        """Register one of the inspectors' measuring standards (20 L measure, thermometer,
+        test weights). ``fields``: any of STANDARD_FIELDS."""
+        row = {"id": new_id(), **self._stamp(), "name": name.strip(), "kind": kind}
+        row.update(self._checked(fields, STANDARD_FIELDS - {"name", "kind"}))
+        with self.db.atomic():
+            self._insert("standards", row)
+        return self.get_standard(row["id"])
+
+    @guarded
+    def update_standard(self, /, standard_id: str, **changes: Any) -> Standard:
+        with self.db.atomic():
+            self._update("standards", standard_id, self._checked(changes, STANDARD_FIELDS))
+        return self.get_standard(standard_id)
+
+    # ------------------------------------------------------------------ inspections
+    @guarded
+    def create_inspection(
+        self,
+        subject_id: str,
+        checklist_id: str,
+        checklist_version: str,
+        *,
+        inspection_date: str | None = None,
+        started_at: str | None = None,
+        inspecting_unit: str = "",
+        header: Mapping[str, Any] | None = None,
+    ) -> Inspection:
+        """A new draft for a subject; it keeps the checklist version it was made with and a copy
+        of the subject's name, credit code and township as they are today."""
+        stamp = self._stamp()
+        with self.db.atomic():
+            subject = self.get_subject(subject_id)
+            row = {
+                "id": new_id(),
+                **stamp,
+                "subject_id": subject_id,
+                "checklist_id": checklist_id,
+                "checklist_version": str(checklist_version),
+                "status": Status.DRAFT.value,
+                "inspection_date": check_date(inspection_date or china_date()),
+                "started_at": started_at or stamp["created_at"],
+                "subject_name": subject.name,
+                "subject_credit_code": subject.credit_code,
+                "township": subject.township,
+                "inspecting_unit": inspecting_unit,
+                "header": dumps(dict(header or {})),
+            }
+            self._insert("inspections", row)
+        return self.get_inspection(row["id"])
+
+    def _touch_draft(
+        self, inspection_id: str, *, allow: Iterable[Status] = (Status.DRAFT,)
+    ) -> None:
+        """Stamp the inspection as changed now; refuse if it is not in an ``allow``ed state.
+        Must run inside the caller's transaction (the UPDATE takes the write lock first)."""
+        states = [s.value for s in allow]
+        marks = ", ".join("?" * len(states))
+        done = self.db.conn.execute(
+            f"UPDATE inspections SET updated_at = ?, device_id = ? "  # noqa: S608 - marks only
+            f"WHERE id = ? AND status IN ({marks})",
+            (utc_now(), self._device_id, inspection_id, *states),
+        )
+        if done.rowcount != 1:
+            status = self.get_inspection(inspection_id).status  # RecordNotFoundError if absent
+            raise InspectionClosedError(inspection_id, status.label)
+
+    @guarded
+    def save_answer(
+        self,
+        inspection_id: str,
+        item_id: str,
+        instance_key: str,
+        value: Any,
+        note: str | None = None,
+    ) -> int:
+        """Save one answer (JSON-able plain data; None clears it) in one short transaction and
+        return its revision. ``note=None`` keeps the answer's existing note; "" removes it.
+        Refused (InspectionClosedError) unless the inspection is a draft."""
+        text = dumps(value)
+        now = utc_now()
+        with self.db.atomic():
+            self._touch_draft(inspection_id)
+            row = self.db.conn.execute(
+                "INSERT INTO answers (id, revision, created_at, updated_at, device_id, "
+                "inspection_id, item_id, instance_key, value, note) "
+                "VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (inspection_id, item_id, instance_key) DO UPDATE SET "
+                "value = excluded.value, note = coalesce(excluded.note, answers.note), "
+                "revision = answers.revision + 1, updated_at = excluded.updated_at, "
+                "device_id = excluded.device_id "
+                "RETURNING revision",
+                (new_id(), now, now, self._device_id, inspection_id, item_id, instance_key,
+                 text, note),
+            ).fetchone()  # fmt: skip
+        revision: int = row[0]
+        return revision
+
+    @guarded
+    def save_header(self, /, inspection_id: str, header: Mapping[str, Any], **columns: Any) -> int:
+        """Replace the header (representative, inspectors, recorder, place, standards used...)
+        and optionally ``inspecting_unit``, ``inspection_date``, ``started_at``, ``ended_at``,
+        ``note``; return the inspection's revision."""
+        allowed = {"inspecting_unit", "inspection_date", "started_at", "ended_at", "note"}
+        values = self._checked(columns, frozenset(allowed))
+        if "inspection_date" in values:
+            values["inspection_date"] = check_date(values["inspection_date"])
+        values["header"] = dumps(dict(header))
+        return self._change_inspection(inspection_id, values)
+
+    @guarded
+    def set_outcome(self, inspection_id: str, outcome: str | None) -> int:
+        """The overall outcome code (vocabulary of the published results) of a draft."""
+        return self._change_inspection(inspection_id, {"outcome": outcome})
+
+    def _change_inspection(self, inspection_id: str, values: Mapping[str, Any]) -> int:
+        with self.db.atomic():
+            self._touch_draft(inspection_id)
+            self._update("inspections", inspection_id, values)
+            return self.get_inspection(inspection_id).revision
+
+    @guarded
+    def mark_not_carried_out(
+        self,
+        inspection_id: str,
+        reason: NotCarriedOutReason,
+        *,
+        outcome: str | None = None,
+        note: str = "",
+    ) -> int:
+        """Record that a draft inspection could not be carried out (停业/无法联系/拒绝检查):
+        a recorded outcome, not an abandoned draft. Photos may still be attached."""
+        values = {
+            "status": Status.NOT_CARRIED_OUT.value,
+            "not_carried_out_reason": NotCarriedOutReason(reason).value,
+            "outcome": outcome,
+            "note": note,
+            "ended_at": utc_now(),
+        }
+        return self._change_inspection(inspection_id, values)
+
+    @guarded
+    def reopen(self, inspection_id: str) -> int:
+        """Undo "not carried out" (a mistaken tap): the inspection is a draft again."""
+        values = {"status": Status.DRAFT.value, "not_carried_out_reason": None, "ended_at": None}
+        with self.db.atomic():
+            self._touch_draft(inspection_id, allow=(Status.NOT_CARRIED_OUT,))
+            self._update("inspections", inspection_id, values)
+            return self.get_inspection(inspection_id).revision
+
+    # Issue 8 adds finalize(): seal, document number, evidence PDF; sealed rows refuse updates.
+
+    # ------------------------------------------------------------------ attachments, position
+    @guarded
+    def add_attachment(
+        self,
+        inspection_id: str,
+        data: bytes,
+        *,
+        filename: str,
+        mime: str,
+        item_id: str | None = None,
+        instance_key: str = "",
+        caption: str = "",
+    ) -> AttachmentInfo:
+        """Store a photo or document with its SHA-256 (drafts and not-carried-out records)."""
+        if len(data) > MAX_ATTACHMENT_BYTES:
+            raise AttachmentTooLargeError(len(data), MAX_ATTACHMENT_BYTES)
+        row = {
+            "id": new_id(),
+            **self._stamp(),
+            "inspection_id": inspection_id,
+            "item_id": item_id,
+            "instance_key": instance_key,
+            "filename": filename,
+            "mime": mime,
+            "caption": caption,
+            "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "data": sqlite3.Binary(data),
+        }
+        with self.db.atomic():
+            self._touch_draft(inspection_id, allow=(Status.DRAFT, Status.NOT_CARRIED_OUT))
+            self._insert("attachments", row)
+        return next(a for a in self.attachments_for(inspection_id) if a.id == row["id"])
+
+    @guarded
+    def set_resume_position(
+        self, inspection_id: str, section: str, item_id: str = "", instance_key: str = ""
+    ) -> None:
+        """Remember where the inspector is in an unfinished inspection (survives a crash)."""
+        with self.db.atomic():
+            self.db.conn.execute(
+                "INSERT INTO resume_positions (inspection_id, section, item_id, instance_key, "
+                "updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (inspection_id) DO UPDATE SET "
+                "section = excluded.section, item_id = excluded.item_id, "
+                "instance_key = excluded.instance_key, updated_at = excluded.updated_at",
+                (inspection_id, section, item_id, instance_key, utc_now()),
+            )
