@@ -651,6 +651,10 @@ class Catalogue:
 
     checklists: tuple[Checklist, ...]
     problems: tuple[DefinitionError, ...] = ()
+    from_overrides: frozenset[tuple[str, str]] = frozenset()  # (id, version) from the office
+
+    def is_override(self, checklist: Checklist) -> bool:
+        return (checklist.id, checklist.version) in self.from_overrides
 
     def latest(self, checklist_id: str) -> Checklist:
         """The newest version of ``checklist_id`` (for new inspections); KeyError if none."""
@@ -676,6 +680,7 @@ def load_catalogue(overrides_dir: Path | None = None) -> Catalogue:
     ``desktop.paths.overrides_dir()``). Malformed overrides are skipped and reported."""
     by_key = {(c.id, c.version): c for c in shipped_checklists()}
     problems: list[DefinitionError] = []
+    overridden: set[tuple[str, str]] = set()
     folder = overrides_dir / OVERRIDES_SUBDIR if overrides_dir is not None else None
     if folder is not None and folder.is_dir():
         for path in sorted(folder.glob("*.toml")):
@@ -685,5 +690,6 @@ def load_catalogue(overrides_dir: Path | None = None) -> Catalogue:
                 problems.append(exc)
                 continue
             by_key[(checklist.id, checklist.version)] = checklist
+            overridden.add((checklist.id, checklist.version))
     ordered = sorted(by_key.values(), key=lambda c: (c.id, c.version_key))
-    return Catalogue(checklists=tuple(ordered), problems=tuple(problems))
+    return Catalogue(tuple(ordered), tuple(problems), frozenset(overridden))

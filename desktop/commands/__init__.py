@@ -18,9 +18,9 @@ class CommandError(Exception):
 
 
 def _modules() -> list[ModuleType]:
-    from desktop.commands import calc, info
+    from desktop.commands import calc, checklist, info
 
-    return [info, calc]
+    return [info, calc, checklist]
 
 
 COMMANDS: list[ModuleType] = _modules()
