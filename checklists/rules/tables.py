@@ -42,6 +42,25 @@ from checklists.i18n import _
 from checklists.rules.units import Quantity, Unit, table_unit
 
 CONFIDENCE_LABELS = ("HIGH", "MED", "LOW", "UNVERIFIED")
+# Keys whose values are text; every other string value in a table must be a number.
+_TEXT_KEYS = frozenset(
+    {
+        "id",
+        "document",
+        "edition",
+        "clause",
+        "source",
+        "note",
+        "confidence",
+        "label",
+        "unit",
+        "legal",
+        "sample",
+        "verified",
+    }
+)
+# Arrays of bands, checked to be ascending and contiguous when the file is loaded.
+_BAND_ARRAYS = frozenset({"bands", "rounding", "plan"})
 _HEADER_TEXT = ("id", "document", "edition", "clause", "source", "confidence")
 
 
@@ -160,6 +179,7 @@ class RuleTable(Row):
         if not isinstance(header.data.get("verified"), bool):
             raise header.error("verified", _("必须是 true 或 false"))
         self.confidence: str = header.data["confidence"]
+        _validate_row(self)
         self.table_basis = Basis(
             document=header.data["document"],
             edition=header.data["edition"],
@@ -235,6 +255,32 @@ def section_unit(section: Row, quantity: Quantity) -> Unit:
     if unit is None:
         raise section.error("unit", _("不是{quantity}的单位").format(quantity=quantity))
     return unit
+
+
+def _validate_row(row: Row) -> None:
+    """Every value of the file is checked on load, not only those a calculation reads."""
+    for key, value in row.data.items():
+        if isinstance(value, dict):
+            _validate_row(row.section(key))
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            found = row.rows(key)
+            for child in found:
+                _validate_row(child)
+            if key in _BAND_ARRAYS:
+                bands(found)
+        elif key == "verified":
+            if not isinstance(value, bool):
+                raise row.error(key, _("必须是 true 或 false"))
+        elif key == "sample":
+            if value != "all":
+                row.integer(key)
+        elif key == "legal":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise row.error(key, _("必须是单位符号的列表"))
+        elif key in _TEXT_KEYS:
+            row.text(key)
+        else:
+            row.dec(key)
 
 
 def _read(name: str, overrides_dir: Path | None) -> tuple[str, str]:
