@@ -5,6 +5,9 @@ Glossary: subject 被检查单位; credit code 统一社会信用代码; instrum
 nozzle 加油枪, scale 电子计价秤, fair-check scale 公平秤); standard 计量标准器; seal 铅封;
 verification certificate 检定证书; inspection 检查; not carried out 未实施检查 (closed 停业,
 unreachable 无法联系, refused 拒绝检查); township 乡镇/街道; inspecting unit 检查单位.
+
+Outcome and not-carried-out codes are those of ``checklists.outcome`` (PublishedResult,
+NotCarriedOutReason); the store keeps them as text and does not judge them.
 """
 
 from __future__ import annotations
@@ -32,23 +35,6 @@ _STATUS_LABELS = {
     Status.DRAFT: N_("草稿"),
     Status.FINALIZED: N_("已完成"),
     Status.NOT_CARRIED_OUT: N_("未实施检查"),
-}
-
-
-class NotCarriedOutReason(StrEnum):
-    CLOSED = "closed"
-    UNREACHABLE = "unreachable"
-    REFUSED = "refused"
-
-    @property
-    def label(self) -> str:
-        return _(_REASON_LABELS[self])
-
-
-_REASON_LABELS = {
-    NotCarriedOutReason.CLOSED: N_("停业"),
-    NotCarriedOutReason.UNREACHABLE: N_("无法联系"),
-    NotCarriedOutReason.REFUSED: N_("拒绝检查"),
 }
 
 
@@ -127,7 +113,7 @@ class InspectionRow:
     township: str
     inspecting_unit: str
     status: Status
-    not_carried_out_reason: NotCarriedOutReason | None
+    not_carried_out_reason: str | None
     outcome: str | None
     inspectors: tuple[str, ...]
     updated_at: str
@@ -144,9 +130,7 @@ class InspectionRow:
             "township": self.township,
             "inspecting_unit": self.inspecting_unit,
             "status": self.status.value,
-            "not_carried_out_reason": (
-                self.not_carried_out_reason.value if self.not_carried_out_reason else None
-            ),
+            "not_carried_out_reason": self.not_carried_out_reason,
             "outcome": self.outcome,
             "inspectors": list(self.inspectors),
             "updated_at": self.updated_at,
@@ -166,7 +150,7 @@ class Inspection:
     checklist_id: str
     checklist_version: str
     status: Status
-    not_carried_out_reason: NotCarriedOutReason | None
+    not_carried_out_reason: str | None
     outcome: str | None
     inspection_date: str
     started_at: str | None
@@ -262,15 +246,10 @@ def standard_from(row: sqlite3.Row) -> Standard:
     return Standard(**data)
 
 
-def _reason(value: str | None) -> NotCarriedOutReason | None:
-    return NotCarriedOutReason(value) if value else None
-
-
 def inspection_from(row: sqlite3.Row) -> Inspection:
     data = dict(row)
     data["header"] = loads(data["header"])
     data["status"] = Status(data["status"])
-    data["not_carried_out_reason"] = _reason(data["not_carried_out_reason"])
     return Inspection(**data)
 
 
@@ -281,7 +260,6 @@ def inspection_row_from(row: sqlite3.Row) -> InspectionRow:
         str(p.get("name", "")) if isinstance(p, dict) else str(p) for p in people
     )
     data["status"] = Status(data["status"])
-    data["not_carried_out_reason"] = _reason(data["not_carried_out_reason"])
     return InspectionRow(**data)
 
 

@@ -95,9 +95,10 @@ CREATE TABLE inspections ({_RECORD},
     checklist_version TEXT NOT NULL,
     status TEXT NOT NULL DEFAULT 'draft'
         CHECK (status IN ('draft', 'finalized', 'not_carried_out')),
-    not_carried_out_reason TEXT
-        CHECK (not_carried_out_reason IN ('closed', 'unreachable', 'refused')),
-    outcome TEXT,
+    -- codes of checklists.outcome (NotCarriedOutReason, PublishedResult): the domain owns
+    -- the vocabulary, so no CHECK here that a new code would need a table rebuild for
+    not_carried_out_reason TEXT CHECK (not_carried_out_reason <> ''),
+    outcome TEXT CHECK (outcome <> ''),
     inspection_date TEXT NOT NULL,
     started_at TEXT,
     ended_at TEXT,

@@ -39,7 +39,6 @@ from desktop.store.records import (
     AttachmentInfo,
     Inspection,
     Instrument,
-    NotCarriedOutReason,
     Standard,
     Status,
     Subject,
@@ -349,16 +348,19 @@ class Store(Reads):
     def mark_not_carried_out(
         self,
         inspection_id: str,
-        reason: NotCarriedOutReason,
+        reason: str,
         *,
         outcome: str | None = None,
         note: str = "",
     ) -> int:
-        """Record that a draft inspection could not be carried out (停业/无法联系/拒绝检查):
-        a recorded outcome, not an abandoned draft. Photos may still be attached."""
+        """Record that a draft inspection could not be carried out (``reason``: a code of
+        checklists.outcome.NotCarriedOutReason, e.g. closed 停业, unreachable 无法联系, refused
+        拒绝检查): a recorded outcome, not an abandoned draft. Photos may still be attached."""
+        if not str(reason):
+            raise ValueError("a reason is required")
         values = {
             "status": Status.NOT_CARRIED_OUT.value,
-            "not_carried_out_reason": NotCarriedOutReason(reason).value,
+            "not_carried_out_reason": str(reason),
             "outcome": outcome,
             "note": note,
             "ended_at": utc_now(),

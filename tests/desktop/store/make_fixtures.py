@@ -1,0 +1,178 @@
+"""Make the fixture database of each schema version: ``fixtures/v{N}.sqlite3``.
+
+Run it when a migration is added (``.venv/bin/python tests/desktop/store/make_fixtures.py``),
+then commit the new file with ``git add -f`` (``*.sqlite3`` is ignored). Released fixtures are
+never regenerated: they stand for databases that exist on inspectors' laptops.
+
+Each fixture is the schema at that version (migrations 1..N) plus the rows of :data:`ROWS`,
+written with plain SQL valid at that version; ``test_store_migrations.py`` migrates a copy of
+each to the latest version and checks every row is still there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[3]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+DEVICE = "0190a000-0000-7000-8000-00000000d001"
+STAMP = {"revision": 1, "created_at": "2026-05-11T01:02:03.004Z", "device_id": DEVICE}
+PHOTO = bytes(range(256)) * 4
+
+SUBJECT = {
+    "id": "0190a000-0000-7000-8000-000000000001",
+    "name": "中国石油天然气股份有限公司辽宁沈阳销售分公司新民大民屯加油站",
+    "credit_code": "91210181MA0Y8K2L0C",
+    "kind": "fuel_station",
+    "address": "新民市大民屯镇大民屯村",
+    "city": "沈阳市",
+    "county": "新民市",
+    "township": "大民屯镇",
+}
+DISPENSER = {
+    "id": "0190a000-0000-7000-8000-000000000002",
+    "subject_id": SUBJECT["id"],
+    "kind": "dispenser",
+    "label": "1号加油机",
+    "serial": "ZX2021-0457",
+    "seal_numbers": '["LN2101-000123","LN2101-000124","LN2101-000125"]',
+    "certificate_no": "沈计检加字2026-0457",
+    "valid_until": "2026-10-31",
+}
+NOZZLE = {
+    "id": "0190a000-0000-7000-8000-000000000003",
+    "subject_id": SUBJECT["id"],
+    "parent_id": DISPENSER["id"],
+    "kind": "nozzle",
+    "label": "1号枪",
+    "extra": '{"fuel":"92号汽油"}',
+}
+STANDARD = {
+    "id": "0190a000-0000-7000-8000-000000000004",
+    "name": "二等标准金属量器 20 L",
+    "kind": "measure_20l",
+    "serial": "JL-20-0815",
+    "certificate_no": "辽计标2026-0815",
+    "valid_until": "2027-03-31",
+}
+INSPECTION = {
+    "id": "0190a000-0000-7000-8000-000000000005",
+    "subject_id": SUBJECT["id"],
+    "checklist_id": "fuel_station",
+    "checklist_version": "2026.1",
+    "status": "draft",
+    "inspection_date": "2026-05-11",
+    "started_at": "2026-05-11T01:02:03.004Z",
+    "subject_name": SUBJECT["name"],
+    "subject_credit_code": SUBJECT["credit_code"],
+    "township": "大民屯镇",
+    "inspecting_unit": "新民市市场监督管理局",
+    "header": '{"inspectors":[{"name":"王立新","certificate_no":"21010001"},'
+    '{"name":"刘丽","certificate_no":"21010002"}]}',
+}
+ANSWERS = [
+    {
+        "id": "0190a000-0000-7000-8000-000000000006",
+        "inspection_id": INSPECTION["id"],
+        "item_id": "mgmt_system",
+        "instance_key": "",
+        "value": '"yes"',
+        "revision": 3,
+    },
+    {
+        "id": "0190a000-0000-7000-8000-000000000007",
+        "inspection_id": INSPECTION["id"],
+        "item_id": "nozzle_error",
+        "instance_key": "dispenser:1/nozzle:1",
+        "value": '{"inputs":{"indicated":"20.00","measure":"19.98"},'
+        '"result":{"verdict":"pass","limit":{"mpe_percent":"0.30"}}}',
+        "note": "油温 18 ℃",
+    },
+]
+ATTACHMENT = {
+    "id": "0190a000-0000-7000-8000-000000000008",
+    "inspection_id": INSPECTION["id"],
+    "item_id": "seal_numbers",
+    "filename": "铅封.jpg",
+    "mime": "image/jpeg",
+    "size": len(PHOTO),
+    "sha256": hashlib.sha256(PHOTO).hexdigest(),
+    "data": PHOTO,
+}
+RESUME = {
+    "inspection_id": INSPECTION["id"],
+    "section": "dispenser",
+    "item_id": "seal_adjustment",
+    "instance_key": "dispenser:1",
+    "updated_at": "2026-05-11T01:09:00.000Z",
+}
+
+# table -> rows, in an order that satisfies the foreign keys
+ROWS: dict[str, list[dict[str, Any]]] = {
+    "subjects": [SUBJECT],
+    "instruments": [DISPENSER, NOZZLE],
+    "standards": [STANDARD],
+    "inspections": [INSPECTION],
+    "answers": ANSWERS,
+    "attachments": [ATTACHMENT],
+    "resume_positions": [RESUME],
+}
+
+
+def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
+    if table != "resume_positions":
+        row = {**STAMP, "updated_at": STAMP["created_at"], **row}
+    names = ", ".join(row)
+    marks = ", ".join("?" * len(row))
+    conn.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(row.values()))
+
+
+def write_rows_v1(conn: sqlite3.Connection) -> None:
+    """The rows of :data:`ROWS` in the shape of schema version 1 (still valid at version 2)."""
+    for table, rows in ROWS.items():
+        for row in rows:
+            _insert(conn, table, row)
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'device_id'", (DEVICE,))
+
+
+# version -> how to write the rows at that version (a new shape gets its own writer)
+WRITERS = {1: write_rows_v1, 2: write_rows_v1}
+
+
+def make(version: int, target: Path) -> Path:
+    from desktop.store.connection import connect
+    from desktop.store.schema import migrate
+
+    target.unlink(missing_ok=True)
+    db = connect(target, create=True)
+    try:
+        migrate(db, target=version)
+        with db.atomic():
+            WRITERS[version](db.conn)
+        db.execute("VACUUM")
+    finally:
+        db.close()
+    return target
+
+
+def main() -> int:
+    sys.path.insert(0, str(REPO))
+    from desktop.store.schema import SCHEMA_VERSION
+
+    FIXTURES.mkdir(exist_ok=True)
+    for version in range(1, SCHEMA_VERSION + 1):
+        path = FIXTURES / f"v{version}.sqlite3"
+        if path.exists() and "--force" not in sys.argv:
+            print(f"kept {path.name} (released fixtures are never regenerated)")
+            continue
+        print(f"made {make(version, path).name}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

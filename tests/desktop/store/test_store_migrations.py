@@ -1,0 +1,168 @@
+"""Migrations: a new file gets the whole schema; every fixture (one per released schema
+version) migrates to the latest with its data intact; a failed migration changes nothing; a
+newer or foreign file is refused."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sqlite3
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from sqlite_utils import Database
+
+from desktop.store import SCHEMA_VERSION, Store
+from desktop.store.connection import connect
+from desktop.store.errors import NotOurDatabaseError, SchemaTooNewError
+from desktop.store.schema import (
+    APPLICATION_ID,
+    MIGRATIONS,
+    TRIGGERS,
+    application_id,
+    migrate,
+    user_version,
+)
+
+HERE = Path(__file__).resolve().parent
+FIXTURES = HERE / "fixtures"
+
+
+def _make_fixtures() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("make_fixtures", HERE / "make_fixtures.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+MF = _make_fixtures()
+VERSIONS = range(1, SCHEMA_VERSION + 1)
+
+
+def _copy(version: int, tmp_path: Path) -> Path:
+    target = tmp_path / f"from-v{version}.sqlite3"
+    shutil.copyfile(FIXTURES / f"v{version}.sqlite3", target)
+    return target
+
+
+def test_a_fixture_exists_for_every_schema_version() -> None:
+    for version in VERSIONS:
+        conn = sqlite3.connect(f"file:{FIXTURES / f'v{version}.sqlite3'}?mode=ro", uri=True)
+        try:
+            assert conn.execute("PRAGMA user_version").fetchone()[0] == version
+        finally:
+            conn.close()
+
+
+def test_a_new_file_gets_the_latest_schema(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "new.sqlite3") as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert application_id(store.db) == APPLICATION_ID
+        assert len(store.device_id) == 36
+        assert not store.is_demo
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_fixture_migrates_to_latest_with_data_intact(version: int, tmp_path: Path) -> None:
+    with Store.open(_copy(version, tmp_path), create=False) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert store.device_id == MF.DEVICE
+        subject = store.get_subject(MF.SUBJECT["id"])
+        assert subject.name == MF.SUBJECT["name"]
+        assert subject.credit_code == MF.SUBJECT["credit_code"]
+        instruments = store.instruments_of(subject.id)
+        assert [i.label for i in instruments] == ["1号加油机", "1号枪"]
+        assert instruments[0].seal_numbers == ("LN2101-000123", "LN2101-000124", "LN2101-000125")
+        assert instruments[1].parent_id == MF.DISPENSER["id"]
+        assert instruments[1].extra == {"fuel": "92号汽油"}
+        assert [s.serial for s in store.list_standards()] == [MF.STANDARD["serial"]]
+        inspection = store.get_inspection(MF.INSPECTION["id"])
+        assert inspection.checklist_version == "2026.1"
+        assert [p["name"] for p in inspection.header["inspectors"]] == ["王立新", "刘丽"]
+        answers = store.answers_for(inspection.id)
+        assert answers["mgmt_system", ""].value == "yes"
+        assert answers["mgmt_system", ""].revision == 3
+        measured = answers["nozzle_error", "dispenser:1/nozzle:1"]
+        assert measured.value["result"]["verdict"] == "pass"
+        assert measured.note == "油温 18 ℃"
+        (photo,) = store.attachments_for(inspection.id)
+        assert store.attachment_bytes(photo.id) == MF.PHOTO
+        position = store.resume_position(inspection.id)
+        assert position is not None
+        assert position.instance_key == "dispenser:1"
+        assert store.integrity_problems(full=True) == []
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_migrated_fixture_keeps_working(version: int, tmp_path: Path) -> None:
+    """After migrating, the latest code writes to the old data: answers, search, lists."""
+    with Store.open(_copy(version, tmp_path), create=False) as store:
+        revision = store.save_answer(MF.INSPECTION["id"], "mgmt_system", "", "no")
+        assert revision == 4
+        assert [s.id for s in store.search_subjects("大民屯")] == [MF.SUBJECT["id"]]
+        store.update_subject(MF.SUBJECT["id"], name="新民市大民屯加油站（更名）")
+        assert [s.id for s in store.search_subjects("更名")] == [MF.SUBJECT["id"]]
+        assert store.count_inspections() == 1
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_every_trigger_exists_after_migrating(version: int, tmp_path: Path) -> None:
+    with Store.open(_copy(version, tmp_path), create=False) as store:
+        rows = store.db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        found = {r[0] for r in rows}
+        assert set(TRIGGERS) <= found
+
+
+def test_migrating_step_by_step_equals_migrating_at_once(tmp_path: Path) -> None:
+    def schema(db: Database) -> list[tuple[str, str]]:
+        rows = db.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+        return [tuple(r) for r in rows]
+
+    stepwise = connect(tmp_path / "a.sqlite3", create=True)
+    for version in VERSIONS:
+        assert migrate(stepwise, target=version) == version
+    direct = connect(tmp_path / "b.sqlite3", create=True)
+    migrate(direct)
+    assert schema(stepwise) == schema(direct)
+    stepwise.close()
+    direct.close()
+
+
+def test_a_failing_migration_leaves_the_previous_version(tmp_path: Path) -> None:
+    def broken(db: Database) -> None:
+        db.execute("CREATE TABLE half_done (x TEXT)")
+        raise RuntimeError("boom")
+
+    path = _copy(SCHEMA_VERSION, tmp_path)
+    db = connect(path)
+    with pytest.raises(RuntimeError, match="boom"):
+        migrate(db, target=SCHEMA_VERSION + 1, migrations=(*MIGRATIONS, broken))
+    assert user_version(db) == SCHEMA_VERSION
+    assert "half_done" not in db.table_names()
+    db.close()
+
+
+def test_a_newer_schema_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = _copy(SCHEMA_VERSION, tmp_path)
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(SchemaTooNewError, match="较新版本"):
+        Store.open(path)
+    assert path.read_bytes() == before
+
+
+def test_someone_elses_sqlite_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE customers (name TEXT)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(NotOurDatabaseError, match="不是量衡的数据库"):
+        Store.open(path)
