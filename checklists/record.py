@@ -250,7 +250,9 @@ class Inspection:
         ]
 
     def instance_label(self, key: str) -> str:
-        labels = [i.label or i.key for i in self.instances if key.startswith(i.key) and i.key]
+        labels = [
+            i.label or i.key for i in self.instances if i.key == key or key.startswith(f"{i.key}/")
+        ]
         return " / ".join(labels)
 
     # ------------------------------------------------------------ answers

@@ -375,6 +375,12 @@ def test_all_conditions_must_hold() -> None:
 # ------------------------------------------------------------------ repetition
 
 
+def test_instance_labels_follow_the_nesting_not_the_text_prefix() -> None:
+    inspection = fuel(dispensers=10, nozzles=1)
+    d10n1 = make_instance_key(("dispenser", 10), ("nozzle", 1))
+    assert inspection.instance_label(d10n1) == "10号加油机 / 1号枪"
+
+
 def test_instances_must_fit_the_checklist_and_have_their_parent() -> None:
     inspection = Inspection(CHECKLISTS["fuel_station"])
     with pytest.raises(InputError, match="请先添加“dispenser:1”"):

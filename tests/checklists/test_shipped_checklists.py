@@ -152,3 +152,11 @@ def test_a_malformed_override_is_skipped_and_reported(tmp_path: Path) -> None:
 def test_an_unknown_checklist_id_is_a_key_error() -> None:
     with pytest.raises(KeyError):
         load_catalogue(None).latest("eyeglasses")
+
+
+def test_the_example_in_the_format_documentation_is_valid() -> None:
+    readme = Path(__file__).resolve().parents[2] / "checklists" / "definitions" / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    example = text.split("```toml\n", 1)[1].split("```", 1)[0]
+    checklist = parse_checklist_text(example, "README.md")
+    assert checklist.item("scale_error").when[0].item_id == "scale_verification"
