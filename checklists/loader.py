@@ -275,15 +275,16 @@ class _Reader:
         sections: list[Section] = []
         for index, value in enumerate(raw):
             path = _join("sections", index)
-            section = self.read_section(self.table(value, path), path, retired)
-            if any(s.id == section.id for s in sections):
-                self.fail(_join(path, "id"), _("部分标识“{id}”重复").format(id=section.id))
-            sections.append(section)
+            sections.append(self.read_section(self.table(value, path), path, retired, sections))
         return tuple(sections)
 
-    def read_section(self, table: dict[str, Any], path: str, retired: set[str]) -> Section:
+    def read_section(
+        self, table: dict[str, Any], path: str, retired: set[str], before: list[Section]
+    ) -> Section:
         self.keys(table, path, _SECTION_KEYS, {"id", "title", "items"})
         section_id = self.identifier(table, "id", path)
+        if any(s.id == section_id for s in before):
+            self.fail(_join(path, "id"), _("部分标识“{id}”重复").format(id=section_id))
         repeat, scope = self.read_scope(table, path)
         stage = Stage(
             self.choice(
