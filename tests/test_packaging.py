@@ -157,3 +157,46 @@ def test_frozen_app_finds_its_resources_inside_the_bundle(bundle: Path, tmp_path
     for key in ("regular", "bold"):
         assert Path(facts["fonts"][key]).resolve().is_relative_to(bundle.resolve())
     assert Path(facts["icon"]).resolve().is_relative_to(bundle.resolve())
+
+
+def test_frozen_app_loads_the_shipped_checklists_and_rule_tables(
+    bundle: Path, tmp_path: Path
+) -> None:
+    env = clean_env(LIANGHENG_HOME=str(tmp_path))
+    cli = str(exe(bundle, "liangheng-cli"))
+    listed = json.loads(run([cli, "checklist", "list", "--json"], cwd=tmp_path, env=env).stdout)
+    assert {"fuel_station", "trade_market", "prepackaged", "honest_pledge"} <= {
+        entry["id"] for entry in listed
+    }
+    done = run(
+        [
+            cli,
+            "calc",
+            "dispenser",
+            "--indicated",
+            "20.00",
+            "--measure-volume",
+            "19.93",
+            "--fuel",
+            "petrol",
+            "--t-nozzle",
+            "24",
+            "--t-measure",
+            "24",
+            "--measure-material",
+            "stainless",
+        ],
+        cwd=tmp_path,
+        env=env,
+    )
+    result = json.loads(done.stdout)
+    assert result["verdict"] == "fail"
+    assert result["numbers"]["runs"][0]["error_percent"] == "0.33"
+
+
+def test_frozen_gui_starts_and_reports_its_startup_time(bundle: Path, tmp_path: Path) -> None:
+    env = clean_env(LIANGHENG_HOME=str(tmp_path), QT_QPA_PLATFORM="offscreen")
+    done = run(
+        [str(exe(bundle, "liangheng-cli")), "--startup-check"], cwd=tmp_path, env=env, timeout=120
+    )
+    assert done.stdout.strip().isdigit()
