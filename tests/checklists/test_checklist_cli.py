@@ -37,7 +37,7 @@ def test_check_accepts_every_shipped_definition(name: str) -> None:
 def test_check_summarises_sections_and_items() -> None:
     done = run_cli("checklist", "check", str(DEFINITIONS / "fuel_station.toml"))
     assert "fuel_station" in done.stdout
-    assert "5 个部分，29 个检查项" in done.stdout
+    assert "6 个部分，30 个检查项" in done.stdout
 
 
 def test_check_reports_the_place_of_an_error_and_exits_one(tmp_path: Path) -> None:
@@ -71,10 +71,47 @@ def test_check_never_crashes_on_a_malformed_file(
     assert "Traceback" not in done.stderr
 
 
+_MINIMAL = (Path(__file__).parent / "data" / "minimal.toml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"z = " + b"[" * 3000 + b"]" * 3000, "x.toml：数组或表嵌套层数过多"),
+        (b"# " + b"x" * (3 * 1024 * 1024), "x.toml：文件过大"),
+        (b'id = "x"\n\xff\n', "x.toml：第 2 行：文件不是 UTF-8 编码"),
+        (b'id = "x\n', "x.toml：第 1 行第 "),
+        (
+            (
+                _MINIMAL + '\n[[sections.items]]\nid = "e"\nkind = "measurement"\ntext = "秤"\n'
+                'rule = "scale"\nparams = { mode = "使用中" }\nmeasure = "stop_use"\n'
+                'basis = [{ doc = "jjg443", verified = false }]\n'
+            ).encode(),
+            "x.toml：sections[0].items[1].params.mode：未知的参数值“使用中”",
+        ),
+    ],
+    ids=["deep nesting", "huge", "non-utf8 line", "syntax position", "rule parameter"],
+)
+def test_check_names_file_place_and_problem(tmp_path: Path, content: bytes, expected: str) -> None:
+    path = tmp_path / "x.toml"
+    path.write_bytes(content)
+    done = run_cli("checklist", "check", str(path))
+    assert done.returncode == 1, done.stdout
+    assert expected in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_check_of_a_folder_exits_one_in_plain_words(tmp_path: Path) -> None:
+    done = run_cli("checklist", "check", str(tmp_path))
+    assert done.returncode == 1
+    assert "这是一个文件夹" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_check_of_a_missing_file_exits_one(tmp_path: Path) -> None:
     done = run_cli("checklist", "check", str(tmp_path / "absent.toml"))
     assert done.returncode == 1
-    assert "无法读取文件" in done.stderr
+    assert "absent.toml：文件不存在" in done.stderr
 
 
 def test_list_shows_shipped_and_office_checklists(home: Path) -> None:

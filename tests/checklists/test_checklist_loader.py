@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from checklists.definition_files import MAX_FILE_BYTES
 from checklists.errors import DefinitionError
 from checklists.loader import load_checklist, parse_checklist, parse_checklist_text
 from checklists.schema import ItemKind, Measure, Severity, Stage
@@ -93,7 +94,7 @@ def valid() -> dict[str, Any]:
                         "id": "error",
                         "kind": "measurement",
                         "text": "示值误差",
-                        "rule": "dispenser",
+                        "rule": "scale",
                         "runs": 3,
                         "params": {"mode": "in-service"},
                         "when": [{"item": "sealed", "is": "yes"}, {"item": "status", "is": "ok"}],
@@ -281,7 +282,7 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "nested rule parameter",
         _set([*ERROR, "params", "mode"], {"a": 1}),
         "sections[2].items[0].params.mode",
-        "规则参数应为字符串、数值或布尔值",
+        "应为字符串，实际为表",
     ),
     (
         "condition on an unknown item",
@@ -437,6 +438,36 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "conclusion.by_severity.serious",
         "未知的选项“worst”",
     ),
+    (
+        "unknown rule parameter",
+        _set([*ERROR, "params", "modus"], "in-service"),
+        "sections[2].items[0].params.modus",
+        "规则“scale”没有参数“modus”",
+    ),
+    (
+        "misspelt rule parameter value",
+        _set([*ERROR, "params", "mode"], "in-servce"),
+        "sections[2].items[0].params.mode",
+        "未知的参数值“in-servce”",
+    ),
+    (
+        "rule parameter of a rule that takes none",
+        _set([*ERROR, "rule"], "net_content"),
+        "sections[2].items[0].params.mode",
+        "规则“net_content”没有参数“mode”（可用：无）",
+    ),
+    (
+        "condition on 不适用 of an item that does not allow it",
+        _set([*I0, "allow_na"], False),
+        "sections[1].items[0].when.is[1]",
+        "未知的答案“na”",
+    ),
+    (
+        "version with a leading zero",
+        _set(["version"], "2026.01"),
+        "version",
+        "版本“2026.01”无效",
+    ),
 ]
 
 
@@ -489,6 +520,117 @@ def test_a_repeat_kind_nested_differently_in_two_sections_is_refused() -> None:
     assert "不同的上级" in message
 
 
+# ------------------------------------------------------------------ rule parameters
+
+
+def dispenser_data() -> dict[str, Any]:
+    """valid() with the nozzle error judged by the dispenser rule, which takes the fuel and the
+    measure's material from earlier choice items."""
+    data = valid()
+    data["sections"][0]["items"].append(
+        {
+            "id": "material",
+            "kind": "choice",
+            "text": "量器材质",
+            "options": [
+                {"value": "stainless", "text": "不锈钢"},
+                {"value": "carbon", "text": "碳钢"},
+            ],
+        }
+    )
+    data["sections"][2]["items"].insert(
+        0,
+        {
+            "id": "fuel",
+            "kind": "choice",
+            "text": "油品",
+            "options": [{"value": "petrol", "text": "汽油"}, {"value": "diesel", "text": "柴油"}],
+        },
+    )
+    error = data["sections"][2]["items"][1]
+    error["rule"] = "dispenser"
+    error["params"] = {"fuel_item": "fuel", "material_item": "material"}
+    return data
+
+
+def test_the_dispenser_rule_takes_fuel_and_material_from_choice_items() -> None:
+    checklist = parse_checklist(dispenser_data(), SOURCE)
+    assert checklist.item("error").params == {"fuel_item": "fuel", "material_item": "material"}
+
+
+def _dispenser_error(params: dict[str, Any]) -> str:
+    data = dispenser_data()
+    data["sections"][2]["items"][1]["params"] = params
+    return error_of(data)
+
+
+@pytest.mark.parametrize(
+    ("params", "path", "problem"),
+    [
+        ({"fuel_item": "fuel"}, "material_item", "规则“dispenser”必须指定此参数"),
+        ({"fuel_item": "notes", "material_item": "material"}, "fuel_item", "应为选择题"),
+        ({"fuel_item": "status", "material_item": "material"}, "fuel_item", "不是规则可用的值"),
+        ({"fuel_item": "fuel", "material_item": "fuel"}, "material_item", "“petrol、diesel”"),
+        (
+            {"fuel_item": "nothing", "material_item": "material"},
+            "fuel_item",
+            "不存在或不在本项之前",
+        ),
+        ({"fuel_item": 3, "material_item": "material"}, "fuel_item", "应为字符串，实际为整数"),
+    ],
+    ids=["missing", "not a choice", "unknown options", "wrong item", "unknown item", "not text"],
+)
+def test_a_dispenser_wiring_error_names_the_parameter(
+    params: dict[str, Any], path: str, problem: str
+) -> None:
+    message = _dispenser_error(params)
+    assert message.startswith(f"{SOURCE}：sections[2].items[1].params.{path}："), message
+    assert problem in message
+
+
+def test_a_rule_parameter_item_of_another_instrument_is_refused() -> None:
+    data = dispenser_data()
+    data["sections"][1]["items"].append(
+        {
+            "id": "other_fuel",
+            "kind": "choice",
+            "text": "油品",
+            "options": [{"value": "petrol", "text": "汽油"}, {"value": "diesel", "text": "柴油"}],
+        }
+    )
+    data["sections"].append(
+        {
+            "id": "flat",
+            "title": "其他",
+            "items": [
+                {
+                    "id": "flat_error",
+                    "kind": "measurement",
+                    "text": "示值误差",
+                    "rule": "dispenser",
+                    "params": {"fuel_item": "other_fuel", "material_item": "material"},
+                    "measure": "stop_use",
+                    "basis": _basis(),
+                }
+            ],
+        }
+    )
+    message = error_of(data)
+    assert message.startswith(f"{SOURCE}：sections[3].items[0].params.fuel_item：")
+    assert "属于另一组重复器具" in message
+
+
+def test_the_conclusion_must_not_be_a_repeated_item() -> None:
+    data = dispenser_data()
+    data["conclusion"] = {
+        "item": "fuel",
+        "by_severity": {"none": "petrol", "general": "petrol", "serious": "diesel"},
+    }
+    message = error_of(data)
+    assert message.startswith(f"{SOURCE}：conclusion.item：")
+    assert "不按器具重复" in message
+
+
 # ------------------------------------------------------------------ files
 
 
@@ -500,11 +642,11 @@ def test_toml_syntax_error_gives_the_line(tmp_path: Path) -> None:
     message = str(caught.value)
     assert str(path) in message
     assert "TOML 语法错误" in message
-    assert "line 3" in message
+    assert f"{path}：第 3 行第 " in message
 
 
 def test_a_missing_file_is_a_definition_error(tmp_path: Path) -> None:
-    with pytest.raises(DefinitionError, match="无法读取文件"):
+    with pytest.raises(DefinitionError, match=r"absent\.toml：文件不存在"):
         load_checklist(tmp_path / "absent.toml")
 
 
@@ -512,6 +654,37 @@ def test_a_file_that_is_not_utf8_is_a_definition_error(tmp_path: Path) -> None:
     path = tmp_path / "gbk.toml"
     path.write_bytes('title = "加油站"\n'.encode("gbk"))
     with pytest.raises(DefinitionError, match="不是 UTF-8"):
+        load_checklist(path)
+
+
+def test_a_non_utf8_file_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "gbk.toml"
+    path.write_bytes('id = "x"\n\ntitle = "加油站"\n'.encode("gbk"))
+    with pytest.raises(DefinitionError, match=r"gbk.toml：第 3 行：文件不是 UTF-8 编码"):
+        load_checklist(path)
+
+
+def test_a_folder_is_a_definition_error(tmp_path: Path) -> None:
+    folder = tmp_path / "folder.toml"
+    folder.mkdir()
+    with pytest.raises(DefinitionError, match=r"folder\.toml：这是一个文件夹"):
+        load_checklist(folder)
+
+
+def test_a_huge_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "huge.toml"
+    path.write_bytes(b"# " + b"x" * MAX_FILE_BYTES + b"\n")
+    with pytest.raises(DefinitionError, match=r"huge\.toml：文件过大"):
+        load_checklist(path)
+
+
+@pytest.mark.parametrize("opening", ["[", "{a = "], ids=["arrays", "inline tables"])
+def test_deeply_nested_toml_is_a_definition_error(tmp_path: Path, opening: str) -> None:
+    closing = "]" if opening == "[" else "}"
+    inner = "1" if opening != "[" else ""
+    path = tmp_path / "deep.toml"
+    path.write_text(f"z = {opening * 5000}{inner}{closing * 5000}\n", encoding="utf-8")
+    with pytest.raises(DefinitionError, match=r"deep\.toml：.*嵌套层数过多"):
         load_checklist(path)
 
 

@@ -62,3 +62,10 @@ def test_the_docstring_table_terms_are_in_the_mapping() -> None:
     for term in ("净含量", "允许短缺量", "使用中检查", "铅封", "责令改正通知书", "核称"):
         assert term in module.__doc__
         assert term in "".join(GLOSSARY.values())
+
+
+def test_every_rule_parameter_name_is_in_the_glossary() -> None:
+    from checklists.rule_params import RULE_PARAMS
+
+    names = {name.removesuffix("_item") for spec in RULE_PARAMS.values() for name in spec.names()}
+    assert sorted(n for n in names if n not in GLOSSARY) == []

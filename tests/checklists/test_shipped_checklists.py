@@ -16,6 +16,7 @@ from checklists.loader import (
     parse_checklist_text,
     shipped_checklists,
 )
+from checklists.rule_params import RULE_PARAMS
 from checklists.rules import RULE_NAMES
 from checklists.schema import Checklist, ItemKind, Stage
 
@@ -160,3 +161,15 @@ def test_the_example_in_the_format_documentation_is_valid() -> None:
     example = text.split("```toml\n", 1)[1].split("```", 1)[0]
     checklist = parse_checklist_text(example, "README.md")
     assert checklist.item("scale_error").when[0].item_id == "scale_verification"
+
+
+def test_every_rule_has_a_parameter_table() -> None:
+    assert set(RULE_PARAMS) == set(RULE_NAMES)
+
+
+def test_the_nozzle_error_takes_the_nozzles_fuel_and_the_measures_material() -> None:
+    fuel = SHIPPED["fuel_station"]
+    error = fuel.item("nozzle_error")
+    assert error.params == {"fuel_item": "nozzle_fuel", "material_item": "measure_material"}
+    assert fuel.section_of("nozzle_fuel").scope == ("dispenser", "nozzle")
+    assert fuel.section_of("measure_material").scope == ()
