@@ -18,9 +18,9 @@ class CommandError(Exception):
 
 
 def _modules() -> list[ModuleType]:
-    from desktop.commands import calc, checklist, info
+    from desktop.commands import calc, checklist, demo, info, list_cmd
 
-    return [info, calc, checklist]
+    return [info, calc, checklist, demo, list_cmd]
 
 
 COMMANDS: list[ModuleType] = _modules()
