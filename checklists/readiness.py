@@ -10,7 +10,7 @@ GUI can jump to the place and reports can list it. Codes:
 - not carried out: ``reason_note_missing``, ``reason_photo_missing``;
 - pending (laboratory stage, allowed at on-site finalize): ``laboratory_pending``;
 - warnings: ``standard_expired``, ``standard_validity_unknown``, ``indeterminate``,
-  ``credit_code_missing``.
+  ``credit_code_missing``, ``runs_incomplete`` (a measurement failed before all its runs).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from datetime import date
 
 from checklists.header import MIN_INSPECTORS
 from checklists.i18n import _
-from checklists.record import Inspection, Issue, Location, Status
+from checklists.record import Inspection, Issue, Location, Status, completed_runs
 from checklists.schema import REPEAT_KINDS, ItemKind, Stage
 
 Issues = list[Issue]
@@ -154,6 +154,13 @@ def _answers(inspection: Inspection, missing: Issues, warnings: Issues) -> Issue
         elif evaluation.status is Status.INDETERMINATE:
             message = _("{item}：{reason}").format(item=text, reason=evaluation.reason)
             warnings.append(_issue("indeterminate", message, **where))
+        if evaluation.status is Status.FAIL and item.kind is ItemKind.MEASUREMENT:
+            done = completed_runs(inspection.answer(item.id, key))
+            if done < item.runs:
+                message = _("{item}：不合格，但只完成了 {done}/{runs} 次测量").format(
+                    item=text, done=done, runs=item.runs
+                )
+                warnings.append(_issue("runs_incomplete", message, **where))
     _instances(inspection, missing)
     return pending
 

@@ -19,39 +19,38 @@ measurement    ``{"runs": [{"inputs": {...}, "result": <RuleResult.to_json()>}, 
 =============  ==============================================================================
 
 The record never runs a calculator: it reads ``verdict``, ``basis`` and ``explanation`` from the
-stored result, so an old record keeps the judgement made at the time. Answers to items that are
-hidden by a condition are kept but ignored.
+stored result, so an old record keeps the judgement made at the time (see
+:mod:`checklists.answers`). Answers to items that are hidden by a condition are kept but ignored.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
-from enum import StrEnum
 from typing import Any
 
+from checklists.answers import Answer, Evaluation, Status, check_shape, completed_runs, evaluate
 from checklists.basis import Basis
 from checklists.errors import InputError
 from checklists.header import Header
 from checklists.i18n import _
 from checklists.outcome import NotCarriedOutReason, PublishedResult
-from checklists.rules.result import Verdict
 from checklists.schema import (
     NA,
-    NO,
-    YES,
     Checklist,
     Condition,
     Item,
-    ItemKind,
     Measure,
     Section,
     Severity,
 )
 
 AnswerKey = tuple[str, str]  # (item_id, instance_key)
+# One level of an instance key: a repeat kind and the instrument's number or label ("nozzle:3").
+# ":" and "/" are the separators, so they cannot appear in the label.
+_INSTANCE_PART = re.compile(r"^[a-z][a-z_]*:[^:/]+$")
 
 
 def make_instance_key(*parts: tuple[str, int | str]) -> str:
@@ -69,16 +68,6 @@ def _kinds(instance_key: str) -> tuple[str, ...]:
 
 def _prefix(instance_key: str, depth: int) -> str:
     return "/".join(_parts(instance_key)[:depth])
-
-
-@dataclass
-class Answer:
-    """One answer; every answer may carry a note and photos as evidence."""
-
-    value: Any = None
-    not_applicable: bool = False
-    note: str = ""
-    photos: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -105,24 +94,6 @@ class NotCarriedOut:
     reason: NotCarriedOutReason
     note: str = ""
     photos: list[str] = field(default_factory=list)
-
-
-class Status(StrEnum):
-    """The state of one answer against its item."""
-
-    MISSING = "missing"
-    INVALID = "invalid"
-    NOT_APPLICABLE = "na"
-    PASS = "pass"  # noqa: S105 - a status, not a password
-    FAIL = "fail"
-    INDETERMINATE = "indeterminate"
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    status: Status
-    reason: str = ""
-    basis: tuple[Basis, ...] = ()  # from the rule results of a measurement
 
 
 @dataclass(frozen=True)
@@ -225,6 +196,12 @@ class Inspection:
 
     def add_instance(self, key: str, label: str = "", serial_no: str = "") -> Instance:
         """Add a repeated instrument; its parent (a nozzle's dispenser) must exist first."""
+        if not all(_INSTANCE_PART.match(part) for part in _parts(key)):
+            raise InputError(
+                _("器具编号“{key}”格式不正确，应为“种类:编号”，例如 dispenser:1/nozzle:2").format(
+                    key=key
+                )
+            )
         kinds = _kinds(key)
         if not kinds or kinds not in {s.scope for s in self.checklist.sections}:
             raise InputError(_("本检查表没有按“{key}”重复的部分").format(key=key))
@@ -260,7 +237,7 @@ class Inspection:
     def set_answer(self, item_id: str, value: Any, instance_key: str = "") -> Answer:
         """Record an answer (keeping its note and photos); raises InputError on a wrong shape."""
         item = self._item_for(item_id, instance_key)
-        _check_shape(item, value)
+        check_shape(item, value)
         answer = self.answers.setdefault((item_id, instance_key), Answer())
         answer.value, answer.not_applicable = value, False
         return answer
@@ -475,137 +452,6 @@ def _local_today() -> date:
     return datetime.now(UTC).astimezone().date()
 
 
-def _check_shape(item: Item, value: Any) -> None:
-    kind = item.kind
-    if kind is ItemKind.YES_NO and value not in (YES, NO):
-        raise InputError(_("是否题的答案应为“yes”或“no”"))
-    if kind is ItemKind.CHOICE and item.option(value) is None:
-        raise InputError(_("“{value}”不是本题的选项").format(value=value))
-    if kind in (ItemKind.NUMBER, ItemKind.TEXT, ItemKind.DATE) and not isinstance(value, str):
-        raise InputError(_("答案应为文字（数值也按输入的文字保存）"))
-    if kind is ItemKind.PHOTO and not (
-        isinstance(value, list) and all(isinstance(v, str) for v in value)
-    ):
-        raise InputError(_("照片答案应为照片编号的列表"))
-    if kind is ItemKind.MEASUREMENT and not (
-        isinstance(value, dict) and isinstance(value.get("runs"), list)
-    ):
-        raise InputError(_('测量答案应为 {"runs": [...]}'))
-
-
-def evaluate(item: Item, answer: Answer | None) -> Evaluation:
-    """Judge one answer against its item."""
-    if answer is None:
-        return Evaluation(Status.MISSING)
-    if answer.not_applicable:
-        if item.allow_na:
-            return Evaluation(Status.NOT_APPLICABLE)
-        return Evaluation(Status.INVALID, _("该项不能选“不适用”"))
-    value = answer.value
-    if value is None or value == "" or value == []:
-        return Evaluation(Status.MISSING)
-    judge = _JUDGES.get(item.kind, _judge_present)
-    return judge(item, value)
-
-
-def _judge_present(item: Item, value: Any) -> Evaluation:
-    if not isinstance(value, str | list):
-        return Evaluation(Status.INVALID, _("答案格式不正确"))
-    return Evaluation(Status.PASS)
-
-
-def _judge_yes_no(item: Item, value: Any) -> Evaluation:
-    if value not in (YES, NO):
-        return Evaluation(Status.INVALID, _("答案应为“是”或“否”"))
-    if value == item.fail_on:
-        answer = _("是") if value == YES else _("否")
-        return Evaluation(Status.FAIL, _("回答为“{answer}”").format(answer=answer))
-    return Evaluation(Status.PASS)
-
-
-def _judge_number(item: Item, value: Any) -> Evaluation:
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        return Evaluation(Status.INVALID, _("“{value}”不是数值").format(value=value))
-    if not number.is_finite():
-        return Evaluation(Status.INVALID, _("“{value}”不是数值").format(value=value))
-    if item.integer and number != number.to_integral_value():
-        return Evaluation(Status.INVALID, _("应为整数"))
-    low, high = item.minimum, item.maximum
-    if (low is not None and number < low) or (high is not None and number > high):
-        bounds = f"{'' if low is None else low}～{'' if high is None else high}{item.unit}"
-        return Evaluation(
-            Status.FAIL,
-            _("{value}{unit} 超出允许范围 {bounds}").format(
-                value=value, unit=item.unit, bounds=bounds
-            ),
-        )
-    return Evaluation(Status.PASS)
-
-
-def _judge_choice(item: Item, value: Any) -> Evaluation:
-    option = item.option(value) if isinstance(value, str) else None
-    if option is None:
-        return Evaluation(Status.INVALID, _("“{value}”不是本题的选项").format(value=value))
-    if option.fails:
-        return Evaluation(Status.FAIL, option.text)
-    return Evaluation(Status.PASS)
-
-
-def _judge_date(item: Item, value: Any) -> Evaluation:
-    try:
-        date.fromisoformat(str(value))
-    except ValueError:
-        return Evaluation(Status.INVALID, _("“{value}”不是日期（年-月-日）").format(value=value))
-    return Evaluation(Status.PASS)
-
-
-def _basis_from(data: Any) -> tuple[Basis, ...]:
-    known = {f.name for f in fields(Basis)}
-    if not isinstance(data, list):
-        return ()
-    return tuple(
-        Basis(**{k: v for k, v in entry.items() if k in known})
-        for entry in data
-        if isinstance(entry, dict) and isinstance(entry.get("document"), str)
-    )
-
-
-def _judge_measurement(item: Item, value: Any) -> Evaluation:
-    runs = value.get("runs") if isinstance(value, dict) else None
-    if not isinstance(runs, list):
-        return Evaluation(Status.INVALID, _("测量答案格式不正确"))
-    results = [run.get("result") for run in runs if isinstance(run, dict)]
-    verdicts = [
-        Verdict(r["verdict"])
-        for r in results
-        if isinstance(r, dict) and r.get("verdict") in {v.value for v in Verdict}
-    ]
-    if len(verdicts) < item.runs:
-        return Evaluation(
-            Status.MISSING,
-            _("已完成 {done}/{runs} 次测量").format(done=len(verdicts), runs=item.runs),
-        )
-    failing = [r for r in results if isinstance(r, dict) and r.get("verdict") == Verdict.FAIL]
-    if failing:
-        reasons = [str(r.get("explanation") or "") for r in failing]
-        reason = "；".join(r for r in reasons if r) or _("测量结果不合格")
-        basis = tuple(b for r in failing for b in _basis_from(r.get("basis")))
-        return Evaluation(Status.FAIL, reason, basis)
-    if Verdict.INDETERMINATE in verdicts:
-        return Evaluation(Status.INDETERMINATE, _("测量结果无法判定"))
-    return Evaluation(Status.PASS)
-
-
-_JUDGES: dict[ItemKind, Callable[[Item, Any], Evaluation]] = {
-    ItemKind.YES_NO: _judge_yes_no,
-    ItemKind.NUMBER: _judge_number,
-    ItemKind.CHOICE: _judge_choice,
-    ItemKind.DATE: _judge_date,
-    ItemKind.MEASUREMENT: _judge_measurement,
-}
-
 __all__ = [
     "Answer",
     "AnswerKey",
@@ -621,6 +467,7 @@ __all__ = [
     "ReadinessCheck",
     "Status",
     "VisibleItem",
+    "completed_runs",
     "evaluate",
     "make_instance_key",
 ]

@@ -7,6 +7,8 @@ from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from checklists.errors import InputError
 from checklists.header import Header, Inspector, MeasuringStandard, Representative, Subject
@@ -562,3 +564,145 @@ def test_never_failing_yes_no_items_record_a_fact() -> None:
     sealed = prepackaged.item("sample_sealed")
     assert sealed.fail_on == NEVER
     assert not sealed.can_fail
+
+
+# ------------------------------------------------------------------ review additions
+
+
+def market() -> Inspection:
+    inspection = Inspection(CHECKLISTS["trade_market"], header=header())
+    inspection.add_instance("stall:1", "张三（12号摊位）")
+    return inspection
+
+
+def test_a_stall_that_uses_no_scale_needs_no_scale() -> None:
+    inspection = market()
+    answer_everything(inspection, stall_uses_instrument="no")
+    missing = codes(inspection.readiness(DAY).missing)
+    assert "no_instances" not in missing
+    assert [f.item.id for f in inspection.findings()] == ["stall_uses_instrument"]
+
+
+def test_a_stall_that_uses_a_scale_must_list_it() -> None:
+    inspection = market()
+    answer_everything(inspection)
+    issues = [i for i in inspection.readiness(DAY).missing if i.code == "no_instances"]
+    assert [(i.location.section_id, i.location.instance_key) for i in issues] == [
+        ("scale", "stall:1")
+    ]
+    inspection.add_instance("stall:1/scale:1", "1号秤")
+    answer_everything(inspection)
+    assert inspection.readiness(DAY).ready
+
+
+@pytest.mark.parametrize(
+    "key", ["dispenser", "dispenser:", "dispenser:1:2", "Dispenser:1", "dispenser:1/", "/nozzle:1"]
+)
+def test_a_malformed_instance_key_is_refused(key: str) -> None:
+    inspection = Inspection(CHECKLISTS["fuel_station"])
+    with pytest.raises(InputError):
+        inspection.add_instance(key)
+    assert inspection.instances == []
+
+
+def test_a_failing_run_is_a_finding_before_the_series_is_complete() -> None:
+    inspection = fuel(nozzles=1)
+    answer_everything(inspection, nozzle_error=runs("fail"))
+    findings = inspection.findings()
+    assert [(f.item.id, f.instance_key) for f in findings] == [("nozzle_error", D1N1)]
+    assert findings[0].basis[-1].document == "JJG 443-2023"
+    readiness = inspection.readiness(DAY)
+    assert readiness.ready
+    assert "runs_incomplete" in codes(readiness.warnings)
+    assert "1/3" in next(w.message for w in readiness.warnings if w.code == "runs_incomplete")
+
+
+def test_passing_runs_short_of_the_series_are_still_missing() -> None:
+    inspection = fuel(nozzles=1)
+    answer_everything(inspection, nozzle_error=runs("pass", "pass"))
+    assert inspection.findings() == []
+    missing = [i for i in inspection.readiness(DAY).missing if i.code == "required_unanswered"]
+    assert [(i.location.item_id, i.location.instance_key) for i in missing] == [
+        ("nozzle_error", D1N1)
+    ]
+
+
+def test_a_hidden_failing_answer_is_neither_required_nor_a_finding() -> None:
+    inspection = market()
+    inspection.add_instance("stall:1/scale:1", "1号秤")
+    answer_everything(inspection)
+    inspection.set_answer("scale_seal", "no", "stall:1/scale:1")
+    assert [f.item.id for f in inspection.findings()] == ["scale_seal"]
+    inspection.set_answer("stall_uses_instrument", "no", "stall:1")  # hides the scale section
+    assert [f.item.id for f in inspection.findings()] == ["stall_uses_instrument"]
+    inspection.clear_answer("scale_error", "stall:1/scale:1")
+    assert inspection.readiness(DAY).ready
+    assert inspection.answer("scale_seal", "stall:1/scale:1") is not None  # kept
+
+
+def test_an_invalid_number_survives_the_round_trip_and_still_blocks() -> None:
+    inspection = fuel(nozzles=1)
+    answer_everything(inspection, nozzle_repeatability="0,08")
+    again = Inspection.from_json(
+        json.loads(json.dumps(inspection.to_json(), ensure_ascii=False)), inspection.checklist
+    )
+    assert again.answer("nozzle_repeatability", D1N1) is not None
+    assert again.evaluate(again.checklist.item("nozzle_repeatability"), D1N1).status is (
+        Status.INVALID
+    )
+    assert "invalid_answer" in codes(again.readiness(DAY).missing)
+
+
+_FUEL = CHECKLISTS["fuel_station"]
+_ANSWERABLE = [
+    item.id
+    for item in _FUEL.items()
+    if item.kind in (ItemKind.YES_NO, ItemKind.TEXT, ItemKind.NUMBER, ItemKind.CHOICE)
+]
+
+
+def _key_for(item_id: str, draw: Any) -> str:
+    scope = _FUEL.section_of(item_id).scope
+    if not scope:
+        return ""
+    return str(draw(st.sampled_from([D1N1, D1N2] if scope[-1] == "nozzle" else [D1])))
+
+
+def _value_for(item: Item, draw: Any) -> Any:
+    if item.kind is ItemKind.YES_NO:
+        return draw(st.sampled_from(["yes", "no"]))
+    if item.kind is ItemKind.CHOICE:
+        return draw(st.sampled_from([o.value for o in item.options]))
+    return draw(st.text(max_size=8))
+
+
+@st.composite
+def fuel_records(draw: Any) -> Inspection:
+    inspection = fuel(nozzles=2)
+    for item_id in draw(st.lists(st.sampled_from(_ANSWERABLE), max_size=20)):
+        item = _FUEL.item(item_id)
+        key = _key_for(item_id, draw)
+        answer = inspection.set_answer(item_id, _value_for(item, draw), key)
+        answer.note = draw(st.text(max_size=5))
+        answer.photos = draw(st.lists(st.text(min_size=1, max_size=4), max_size=2))
+        if draw(st.booleans()) and item.allow_na:
+            inspection.set_not_applicable(item_id, key)
+        if draw(st.booleans()):
+            inspection.measures_taken[(item_id, key)] = tuple(
+                draw(st.lists(st.sampled_from(list(Measure)), max_size=2, unique=True))
+            )
+    if draw(st.booleans()):
+        inspection.set_answer("nozzle_error", runs("pass", "fail", "indeterminate"), D1N2)
+    return inspection
+
+
+@settings(max_examples=60, deadline=None)
+@given(fuel_records())
+def test_any_record_round_trips_through_json_unchanged(inspection: Inspection) -> None:
+    data = json.loads(json.dumps(inspection.to_json(), ensure_ascii=False))
+    again = Inspection.from_json(data, inspection.checklist)
+    assert again.answers == inspection.answers
+    assert again.measures_taken == inspection.measures_taken
+    assert again.findings() == inspection.findings()
+    assert again.outcome() == inspection.outcome()
+    assert again.readiness(DAY) == inspection.readiness(DAY)
