@@ -133,14 +133,17 @@ def judge_scale(
     weight = parse_decimal(load, _("载荷 L"))
     shown_value = parse_decimal(indication, _("示值 I"))
     added = None if delta_l is None else parse_decimal(delta_l, _("附加砝码 ΔL"))
+    if added is not None and added > interval:
+        # Weights are added until the indication moves up by one e, so ΔL never exceeds e:
+        # a larger ΔL means the wrong I was noted, and E = I + ½e − ΔL − L would be arbitrary.
+        raise InputError(
+            _(
+                "附加砝码 ΔL={d} 大于一个分度值 e={e}：闪变点法加放的小砝码不超过 1e。"
+                "请核对：I 为加放小砝码前的示值，ΔL 为示值增加一个 e 时所加小砝码之和。"
+            ).format(d=added, e=interval)
+        )
     error = _error(interval, weight, shown_value, added)
     warnings = [] if added is not None else _rounding_warning(error, limit.mpe, interval, "")
-    if added is not None and added > interval:
-        warnings.append(
-            _("附加砝码 ΔL={d} 大于一个分度值 e={e}，请检查闪变点法的操作。").format(
-                d=added, e=interval
-            )
-        )
     ok = abs(error) <= limit.mpe
     explanation = (
         _("误差 {error}（{error_e}e）在最大允许误差 ±{mpe}（±{mpe_e}e）以内。")

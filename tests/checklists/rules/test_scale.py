@@ -150,3 +150,24 @@ def test_fair_scale_needs_three_weighings() -> None:
         judge_fair_scale("5", "2000", ["2000", "2000"])
     with pytest.raises(InputError, match="3 次"):
         judge_fair_scale("5", "2000", [])
+
+
+def test_fair_scale_fails_a_weighing_too_light() -> None:
+    # In service MPE at 400 e is 1 e = 5 g: −10 g fails even though the spread is only 5 g.
+    result = judge_fair_scale("5", "2000", ["1990", "1995", "1995"])
+    assert result.verdict == Verdict.FAIL
+    assert "第 1 次" in result.explanation
+
+
+@pytest.mark.parametrize("delta_l", ["5.5", "10"])
+def test_changeover_weights_beyond_one_e_are_refused(delta_l: str) -> None:
+    # The changeover method adds weights until the indication moves up by one e: ΔL ≤ e.
+    # A larger ΔL means the wrong I was written down; a verdict from it would be arbitrary.
+    with pytest.raises(InputError, match="ΔL"):
+        judge_scale("5", "2000", "2010", delta_l=delta_l)
+
+
+def test_changeover_weight_of_exactly_one_e_is_accepted() -> None:
+    result = judge_scale("5", "2000", "2005", delta_l="5")  # E = 2005 + 2.5 − 5 − 2000 = 2.5
+    assert result.numbers["error"] == Decimal("2.5")
+    assert result.verdict == Verdict.PASS
