@@ -54,6 +54,10 @@ _T_SECTION = {
     Quantity.COUNT: "count",
 }
 _SHOWN_PLACES = 6
+# Plausibility, not a rule: a unit holding more than twice its Qn is a value typed in another
+# unit (grams for a kilogram Qn), which would otherwise pass; a sample averaging under half of
+# Qn fails anyway, but the warning says why it may be a typing slip.
+_IMPLAUSIBLE_RATIO = 2
 
 
 @dataclass(frozen=True)
@@ -182,6 +186,7 @@ def judge_net_content(
     plan = sampling_plan(batch_size, policy)
     sample = _sample(values, shortage.unit, plan)
     qn_value, t = shortage.qn, shortage.t
+    _check_magnitude(qn_value, shortage.unit, sample)
     classes = [classify(qn_value, t, q) for q in sample]
     over_t, over_2t = classes.count(OVER_T), classes.count(OVER_2T)
     failures = _count_failures(over_t, over_2t, plan)
@@ -209,6 +214,13 @@ def judge_net_content(
     legal = marking.check_unit_mark(qn_value, shortage.unit, policy)
     numbers["unit_mark"] = legal.verdict.value
     warnings = [*shortage.warnings]
+    if mean(sample) * _IMPLAUSIBLE_RATIO < qn_value:
+        warnings.append(
+            _(
+                "样本平均实际含量不到标注净含量 {qn} {unit} 的一半："
+                "请确认实际含量与 Qn 使用同一单位（{unit}）。"
+            ).format(qn=qn_value, unit=shortage.unit.symbol)
+        )
     if legal.verdict is Verdict.FAIL:
         warnings.append(legal.explanation)
     verdict = Verdict.FAIL if failures else Verdict.PASS
@@ -239,6 +251,17 @@ def _sample(values: str | Iterable[Number], unit: Unit, plan: SamplingPlan) -> l
             ).format(n=plan.batch_size, expected=plan.sample_size, got=len(sample))
         )
     return sample
+
+
+def _check_magnitude(qn: Decimal, unit: Unit, sample: list[Decimal]) -> None:
+    for i, q in enumerate(sample, start=1):
+        if q > qn * _IMPLAUSIBLE_RATIO:
+            raise InputError(
+                _(
+                    "第 {i} 件的实际含量 {q} 超过标注净含量 {qn} {unit} 的 2 倍："
+                    "请确认实际含量与 Qn 使用同一单位（{unit}），并已去皮。"
+                ).format(i=i, q=q, qn=qn, unit=unit.symbol)
+            )
 
 
 def _count_failures(over_t: int, over_2t: int, plan: SamplingPlan) -> list[str]:

@@ -117,6 +117,14 @@ def judge_retail(
     billed_value = parse_decimal(billed, _("结算重量"), zero=False)
     actual_value = parse_decimal(actual, _("核称重量"))
     method = _key(method, _METHODS, _("核称方法"))
+    if actual_value > billed_value * 2:
+        # Plausibility, not a rule: grams typed where kilograms are expected would pass any
+        # shortage. No seller hands over more than twice the billed weight.
+        raise InputError(
+            _("核称重量 {a} 超过结算重量 {b} 的 2 倍：请确认两者使用同一单位（{unit}）。").format(
+                a=actual_value, b=billed_value, unit=unit
+            )
+        )
     deviation = allowed_deviation(category, billed_value * to_g / 1000, policy)
     way = table("retail", policy).section("methods").section(method)
     allowed = deviation.deviation_g * way.dec("factor") / to_g

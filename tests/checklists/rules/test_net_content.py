@@ -287,3 +287,41 @@ def test_shifting_a_sample_down_never_helps_and_up_never_hurts(
         assert verdict(-shift) == "fail"
     else:
         assert verdict(shift) == "pass"
+
+
+def test_mean_exactly_at_qn_minus_lambda_s_with_a_spread() -> None:
+    # n = 13: six units at m + 5, six at m − 5, one at m gives s = 5 exactly
+    # (Σ(q − q̄)² = 12 × 25, divided by n − 1 = 12). Limit 500 − 0.848 × 5 = 495.76.
+    def sample(m: str) -> list[str]:
+        centre = Decimal(m)
+        return [str(centre + 5)] * 6 + [str(centre - 5)] * 6 + [m]
+
+    at = judge_net_content("500", "g", "60", sample("495.76"))
+    assert at.numbers["std_dev"] == Decimal(5)
+    assert at.numbers["count_over_t"] == 0
+    assert at.verdict == Verdict.PASS  # with the recomputed λ = 0.8472 it would fail
+    assert judge_net_content("500", "g", "60", sample("495.75")).verdict == Verdict.FAIL
+
+
+@pytest.mark.parametrize(
+    ("qn", "unit", "values"),
+    [
+        ("1.5", "kg", ["1478"] + ["1510"] * 12),  # grams typed for a kilogram Qn
+        ("500", "g", ["500"] * 12 + ["1000.1"]),
+    ],
+)
+def test_a_unit_over_twice_qn_is_refused(qn: str, unit: str, values: list[str]) -> None:
+    with pytest.raises(InputError, match="单位"):
+        judge_net_content(qn, unit, "60", values)
+
+
+def test_a_unit_of_exactly_twice_qn_is_judged() -> None:
+    assert lot(["500"] * 12 + ["1000"]) == "pass"
+
+
+def test_a_sample_far_below_qn_is_judged_with_a_unit_warning() -> None:
+    # Kilograms typed for a gram Qn: every unit is over 2T, which fails, but say why it may be.
+    result = judge_net_content("500", "g", "5", ["0.498"] * 5)
+    assert result.verdict == Verdict.FAIL
+    assert any("单位" in w for w in result.warnings)
+    assert not any("单位" in w for w in judge_net_content("500", "g", "5", ["300"] * 5).warnings)

@@ -129,7 +129,7 @@ weights = st.decimals(min_value="0.001", max_value="4", places=3)
 
 @given(weights, st.integers(min_value=0, max_value=500), st.sampled_from(["A", "B", "C", "D"]))
 def test_goods_heavier_than_billed_always_pass(billed: Decimal, extra: int, category: str) -> None:
-    actual = billed + Decimal(extra) / 1000
+    actual = billed + billed * extra / 500  # up to twice the billed weight (more is refused)
     for method in ("higher", "equal"):
         assert judge_retail(category, str(billed), str(actual), method=method).verdict == "pass"
 
@@ -146,3 +146,27 @@ def test_own_scale_test_weight_check_is_symmetric(
     offset = Decimal(grams) / 1000
     if actual - offset >= 0:
         assert verdict(actual + offset) == verdict(actual - offset)
+
+
+def test_own_scale_test_weight_may_err_by_a_third_of_the_deviation() -> None:
+    result = judge_retail("A", "1", "0.990", method="own", test_weight_reading="0.990")
+    assert result.limit["test_weight_max_error"] == Decimal("0.0066667")  # 20 g / 3, in kg
+
+
+def test_the_band_is_chosen_by_the_billed_weight() -> None:
+    # Billed 1.010 kg (A: 1 < m ≤ 2 kg, 40 g) and 35 g short: the actual 0.975 kg would lie in
+    # the 20 g band, but the band follows the billed weight.
+    result = judge_retail("A", "1.010", "0.975")
+    assert result.limit["deviation_g"] == Decimal(40)
+    assert result.verdict == Verdict.PASS
+
+
+@pytest.mark.parametrize(("billed", "actual"), [("1.50", "1492"), ("0.5", "1.0001")])
+def test_an_actual_weight_over_twice_the_billed_is_refused(billed: str, actual: str) -> None:
+    # Typing grams where kilograms are expected would otherwise pass any shortage.
+    with pytest.raises(InputError, match="单位"):
+        judge_retail("B", billed, actual)
+
+
+def test_an_actual_weight_of_exactly_twice_the_billed_is_judged() -> None:
+    assert judge_retail("B", "0.5", "1.0").verdict == Verdict.PASS
