@@ -62,6 +62,9 @@ _TEXT_KEYS = frozenset(
 # Arrays of bands, checked to be ascending and contiguous when the file is loaded.
 _BAND_ARRAYS = frozenset({"bands", "rounding", "plan"})
 _HEADER_TEXT = ("id", "document", "edition", "clause", "source", "confidence")
+# Every number in the tables is a magnitude (bounds, limits, coefficients, counts): none is
+# negative, and these ones divide or count, so they must be above zero.
+_POSITIVE_KEYS = frozenset({"resolution", "test_weight_error_divisor", "weighings", "factor"})
 
 
 @dataclass(frozen=True)
@@ -280,7 +283,15 @@ def _validate_row(row: Row) -> None:
         elif key in _TEXT_KEYS:
             row.text(key)
         else:
-            row.dec(key)
+            _check_magnitude(row, key)
+
+
+def _check_magnitude(row: Row, key: str) -> None:
+    number = row.dec(key)
+    if number < 0:
+        raise row.error(key, _("不能为负数：{value}").format(value=number))
+    if number == 0 and key in _POSITIVE_KEYS:
+        raise row.error(key, _("必须大于零"))
 
 
 def _read(name: str, overrides_dir: Path | None) -> tuple[str, str]:

@@ -10,7 +10,7 @@ import pytest
 
 from checklists.errors import DefinitionError
 from checklists.rules.scale import judge_scale
-from checklists.rules.tables import Policy, Row, bands, load_table
+from checklists.rules.tables import Policy, Row, bands, find_band, load_table
 
 SHIPPED = sorted(
     p.name.removesuffix(".toml")
@@ -95,3 +95,40 @@ def test_a_malformed_override_names_the_file_and_the_place(
         judge_scale("5", "2000", "2000", policy=Policy(overrides_dir=tmp_path))
     assert str(path) in str(error.value)
     assert place in str(error.value)
+
+
+def test_an_exclusive_lower_bound_leaves_its_value_out() -> None:
+    # 附表1 A: "m ≤ 1 kg" starts above 0; "1 < m ≤ 2 kg" does not contain 1.
+    found = bands(load_table("retail").section("categories").section("A").rows("bands"))
+    assert find_band(found, Decimal(0)) is None
+    assert find_band(found, Decimal("0.001")) is found[0]
+    assert find_band(found, Decimal(1)) is found[0]
+    assert not found[1].contains(Decimal(1))
+    assert found[1].contains(Decimal("1.001"))
+    assert find_band(found, Decimal("25.001")) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "change", "place"),
+    [
+        ("retail", ('max_shortage_g = "20"', 'max_shortage_g = "-20"'), "max_shortage_g"),
+        ("net_content_t", ('resolution = "1"', 'resolution = "0"'), "resolution"),
+        ("scale_mpe", ('weighings = "3"', 'weighings = "0"'), "weighings"),
+        (
+            "retail",
+            ('test_weight_error_divisor = "3"', 'test_weight_error_divisor = "0"'),
+            "divisor",
+        ),
+        ("dispenser", ('percent = "0.30"', 'percent = "-0.30"'), "mpe.percent"),
+    ],
+)
+def test_an_override_with_a_negative_or_zero_divisor_is_refused(
+    tmp_path: Path, name: str, change: tuple[str, str], place: str
+) -> None:
+    # Such a table would give a negative T, divide by zero, or expect no weighings at all.
+    path = _copy_shipped(tmp_path, name)
+    text = path.read_text("utf-8")
+    assert change[0] in text
+    path.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    with pytest.raises(DefinitionError, match=place):
+        load_table(name, tmp_path)
