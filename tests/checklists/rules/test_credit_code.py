@@ -56,3 +56,11 @@ def test_empty_input_is_an_input_error() -> None:
 def test_exactly_one_check_character_is_valid(first17: str, last: str) -> None:
     verdict = check_credit_code(first17 + last).verdict
     assert (verdict == Verdict.PASS) == (last == check_character(first17))
+
+
+def test_a_remainder_of_zero_gives_check_character_0() -> None:
+    # Σ value × weight of the first 17 characters is 744 = 24 × 31: 31 − 0 = 31 stands for "0"
+    # (computed by hand with the weights 3^i mod 31).
+    assert check_character("91350100M00010022") == "0"
+    assert check_credit_code("91350100M000100220").verdict == Verdict.PASS
+    assert check_credit_code("91350100M00010022Y").verdict == Verdict.FAIL

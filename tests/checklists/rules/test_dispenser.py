@@ -114,3 +114,17 @@ def test_bad_input(runs: list[DispenserRun], fuel: str, material: str, message: 
 def test_winter_temperatures_may_be_negative() -> None:
     result = judge_dispenser([run("20.00", "20.00", "-5", "-5")], "diesel", "stainless")
     assert result.verdict == Verdict.PASS
+
+
+def test_the_error_is_relative_to_the_corrected_volume() -> None:
+    # REFERENCE §3.2: E = (20.00 − 19.933986) / 19.933986 = 0.331163 % (not / V_B = 0.331234 %).
+    result = judge_dispenser([run("20.00", "19.930", "24", "24")], "petrol", "stainless")
+    assert result.numbers["runs"][0]["error_percent_exact"] == Decimal("0.331163")
+
+
+def test_kerosene_expands_like_light_diesel() -> None:
+    # β_Y = 9e-4 for kerosene and light diesel: 5 °C warmer at the nozzle gives V_Bt = 20.09 L.
+    kerosene = judge_dispenser([run("20.09", "20", "25", "20")], "kerosene", "stainless")
+    assert kerosene.numbers["beta_fuel"] == Decimal("0.0009")
+    assert kerosene.numbers["runs"][0]["v_bt"] == Decimal("20.090000")
+    assert kerosene.numbers["runs"][0]["error_percent_exact"] == 0
