@@ -139,6 +139,18 @@ BAD = [
       "--t-nozzle", "20", "--t-measure", "20", "--measure-material", "stainless"], "油品"),
     (["credit-code", " "], "为空"),
     (["fair-scale", "--e", "5", "--load", "2000", "--indications", "2000,2000"], "3 次"),
+    (["scale", "--e", "5", "--load", "2000", "--indication", "2010", "--delta-l", "6"], "ΔL"),
+    (["retail", "--category", "B", "--billed", "1.50", "--actual", "1492"], "同一单位"),
+    (["net-content", "--qn", "1.5", "--unit", "kg", "--batch-size", "3", "--values",
+      "1478,1510,1500"], "同一单位"),
+    (["net-content", "--qn", "500", "--unit", "g", "--batch-size", "5", "--values",
+      "500g,500,500,500,500"], "数字"),
+    (["net-content", "--qn", "1e3", "--unit", "g", "--batch-size", "5", "--values", "1"], "数字"),
+    (["net-content", "--qn", "inf", "--unit", "g", "--batch-size", "5", "--values", "1"], "数字"),
+    (["net-content", "--qn", "1" + "0" * 400, "--unit", "g", "--batch-size", "5", "--values",
+      "1"], "位数过多"),
+    (["net-content", "--qn", "-0", "--unit", "g", "--batch-size", "5", "--values", "1"],
+     "大于零"),
 ]  # fmt: skip
 
 
@@ -188,3 +200,12 @@ def test_calc_never_imports_qt() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_full_width_digits_and_chinese_commas_are_read() -> None:
+    result = ok_json(
+        "net-content", "--qn", "５００", "--unit", "g", "--batch-size", "５",
+        "--values", "４９８．２，５０１，500、500；500",
+    )  # fmt: skip
+    assert [u["q"] for u in result["numbers"]["units"]] == ["498.2", "501", "500", "500", "500"]
+    assert result["verdict"] == "pass"
