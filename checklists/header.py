@@ -59,10 +59,13 @@ class Inspector:
 class MeasuringStandard:
     """A measuring standard or test equipment used (计量标准器/检测设备)."""
 
-    name: str = ""  # e.g. 二等标准金属量器 20 L, M1 级砝码
+    name: str = ""  # e.g. 二等标准金属量器 20 L, 砝码组
     certificate_no: str = ""  # 检定/校准证书编号
     valid_until: str = ""  # ISO date
     serial_no: str = ""
+    # 准确度等级 (二等, M1, F2 ...): a weight's class decides whether it may check a scale
+    # (核称 on the seller's own scale needs a weight error ≤ 1/3 of the negative deviation).
+    accuracy_class: str = ""
 
     def expired_on(self, day: date) -> bool | None:
         """True if expired on ``day``, None if the date is missing or not a date."""
@@ -131,5 +134,10 @@ HEADER_LABELS: Mapping[str, str] = {
     "inspecting_unit": N_("检查单位"),
     "bodycam_no": N_("执法记录仪编号"),
     "standards": N_("使用的计量标准器（检测设备）"),
+    "standards.name": N_("名称"),
+    "standards.certificate_no": N_("检定/校准证书编号"),
+    "standards.valid_until": N_("有效期至"),
+    "standards.serial_no": N_("出厂编号"),
+    "standards.accuracy_class": N_("准确度等级"),
     "credentials_shown": N_("已出示执法证件并告知申请回避的权利"),
 }

@@ -706,3 +706,16 @@ def test_any_record_round_trips_through_json_unchanged(inspection: Inspection) -
     assert again.findings() == inspection.findings()
     assert again.outcome() == inspection.outcome()
     assert again.readiness(DAY) == inspection.readiness(DAY)
+
+
+def test_a_standards_accuracy_class_is_kept_and_old_records_still_load() -> None:
+    inspection = fuel()
+    inspection.header.standards.append(
+        MeasuringStandard("砝码组 1 kg–10 kg", "JZ-2026-7", "2027-03-01", "W-01", "M1")
+    )
+    data = json.loads(json.dumps(inspection.to_json(), ensure_ascii=False))
+    again = Inspection.from_json(data, inspection.checklist)
+    assert again.header.standards[-1].accuracy_class == "M1"
+    for standard in data["header"]["standards"]:
+        del standard["accuracy_class"]  # a record saved before the field existed
+    assert Inspection.from_json(data, inspection.checklist).header.standards[0].accuracy_class == ""
