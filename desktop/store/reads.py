@@ -23,6 +23,7 @@ from desktop.store.errors import (
     RecordNotFoundError,
     SchemaOutdatedError,
     guarded,
+    translate,
 )
 from desktop.store.records import (
     Answer,
@@ -285,6 +286,9 @@ class Reader(Reads):
             version = check_ours(db, path)
             if version < SCHEMA_VERSION:
                 raise SchemaOutdatedError(path, version, SCHEMA_VERSION)
+        except sqlite3.Error as exc:
+            db.close()
+            raise translate(exc, path) or DatabaseDamagedError(path, str(exc)) from exc
         except BaseException:
             db.close()
             raise

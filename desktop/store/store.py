@@ -7,8 +7,11 @@ statistics) open their own :class:`~desktop.store.reads.Reader` in their worker 
 
 One method per user action (STYLE.md): create a subject, add an instrument, save one answer...
 Every method that writes more than one row does it in one transaction; saving an answer is the
-hot path: one UPDATE (which also checks that the inspection is still a draft), one UPSERT, one
+hot path: one UPSERT and one
 commit with ``synchronous=FULL``: when ``save_answer`` returns, the answer is on disk.
+It is a single INSERT ... SELECT ... ON CONFLICT statement that also checks that the inspection
+is still a draft; the inspection row itself is not rewritten on every answer (its
+``updated_at`` changes with the header, the outcome and the status).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, NoReturn, Self
 
 from sqlite_utils import Database
 
@@ -287,8 +290,11 @@ class Store(Reads):
             (utc_now(), self._device_id, inspection_id, *states),
         )
         if done.rowcount != 1:
-            status = self.get_inspection(inspection_id).status  # RecordNotFoundError if absent
-            raise InspectionClosedError(inspection_id, status.label)
+            self._refuse_closed(inspection_id)
+
+    def _refuse_closed(self, inspection_id: str) -> NoReturn:
+        status = self.get_inspection(inspection_id).status  # RecordNotFoundError if absent
+        raise InspectionClosedError(inspection_id, status.label)
 
     @guarded
     def save_answer(
@@ -305,19 +311,23 @@ class Store(Reads):
         text = dumps(value)
         now = utc_now()
         with self.db.atomic():
-            self._touch_draft(inspection_id)
+            # One statement: it takes the write lock, checks the inspection is a draft (the
+            # SELECT finds no row otherwise) and inserts or updates the answer.
             row = self.db.conn.execute(
                 "INSERT INTO answers (id, revision, created_at, updated_at, device_id, "
                 "inspection_id, item_id, instance_key, value, note) "
-                "VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "SELECT ?, 1, ?, ?, ?, id, ?, ?, ?, ? FROM inspections "
+                "WHERE id = ? AND status = 'draft' "
                 "ON CONFLICT (inspection_id, item_id, instance_key) DO UPDATE SET "
                 "value = excluded.value, note = coalesce(excluded.note, answers.note), "
                 "revision = answers.revision + 1, updated_at = excluded.updated_at, "
                 "device_id = excluded.device_id "
                 "RETURNING revision",
-                (new_id(), now, now, self._device_id, inspection_id, item_id, instance_key,
-                 text, note),
+                (new_id(), now, now, self._device_id, item_id, instance_key, text, note,
+                 inspection_id),
             ).fetchone()  # fmt: skip
+            if row is None:
+                self._refuse_closed(inspection_id)
         revision: int = row[0]
         return revision
 

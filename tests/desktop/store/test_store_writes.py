@@ -133,11 +133,15 @@ def test_save_answer_counts_revisions_and_keeps_notes(store: Store) -> None:
     assert (cleared.value, cleared.note, cleared.revision) == (None, "", 3)
 
 
-def test_saving_an_answer_marks_the_inspection_changed(store: Store) -> None:
+def test_an_answer_is_stamped_with_time_and_device(store: Store) -> None:
     inspection_id = _draft(store)
-    before = store.get_inspection(inspection_id).updated_at
     store.save_answer(inspection_id, "mgmt_system", "", "yes")
-    assert store.get_inspection(inspection_id).updated_at >= before
+    first = store.answers_for(inspection_id)["mgmt_system", ""]
+    store.save_answer(inspection_id, "mgmt_system", "", "no")
+    again = store.answers_for(inspection_id)["mgmt_system", ""]
+    assert first.updated_at.endswith("Z")
+    assert again.updated_at >= first.updated_at
+    assert again.device_id == store.device_id
 
 
 def test_answers_of_non_json_data_are_refused_and_nothing_is_saved(store: Store) -> None:

@@ -1,0 +1,138 @@
+"""Store benchmarks (not part of the test run).
+
+1. ``liangheng demo --inspections 100000``: time to build the demo database (target < 60 s).
+2. Saving one answer on that database (100,000 inspections), p50 and p99 over N saves, beside a
+   raw sqlite3 INSERT + COMMIT with the same pragmas (WAL, synchronous=FULL, foreign keys) into
+   the same file, interleaved in the same run (target: the store within 1.5x of raw).
+
+Usage: .venv/bin/python bench/bench_store.py [--inspections 100000] [--saves 500] [--dir DIR]
+       .venv/bin/python bench/bench_store.py --db EXISTING_DEMO.sqlite3   (saves only)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from desktop.store import InspectionFilter, Status, Store  # noqa: E402
+from desktop.store.demo import DemoOptions, make_demo  # noqa: E402
+from desktop.store.ids import new_id, utc_now  # noqa: E402
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def build(path: Path, inspections: int) -> float:
+    began = time.perf_counter()
+    summary = make_demo(path, DemoOptions(inspections=inspections, seed=1))
+    seconds = time.perf_counter() - began
+    size = path.stat().st_size / 1e6
+    print(
+        f"demo --inspections {inspections}: {seconds:.1f} s "
+        f"({summary.subjects} subjects, {summary.instruments} instruments, "
+        f"{summary.answers} answers, {size:.0f} MB)"
+    )
+    return seconds
+
+
+def _raw_connection(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("CREATE TABLE IF NOT EXISTS bench_raw (id TEXT PRIMARY KEY, value TEXT)")
+    return conn
+
+
+_RAW_ANSWER = (
+    "INSERT INTO answers (id, revision, created_at, updated_at, device_id, inspection_id,"
+    " item_id, instance_key, value) VALUES (?, 1, ?, ?, 'raw', ?, 'raw', ?, ?)"
+)
+
+
+def saves(path: Path, count: int) -> dict[str, list[float]]:
+    """Interleaved: the store's save_answer; a raw INSERT of the same row shape into the same
+    answers table (the same B-trees: the store's own overhead); a raw INSERT into a tiny table
+    (the floor: one durable commit)."""
+    store = Store.open(path, create=False)
+    drafts = store.list_inspections(InspectionFilter(status=Status.DRAFT), limit=20)
+    raw = _raw_connection(path)
+    value = {"runs": [], "note": "量" * 40}
+    text = json.dumps(value, ensure_ascii=False)
+    times: dict[str, list[float]] = {"store": [], "raw_answers": [], "raw_tiny": []}
+
+    def timed(name: str, action: Callable[[], object]) -> None:
+        began = time.perf_counter_ns()
+        action()
+        times[name].append((time.perf_counter_ns() - began) / 1e6)
+
+    def raw_commit(sql: str, params: tuple[object, ...]) -> None:
+        raw.execute("BEGIN")
+        raw.execute(sql, params)
+        raw.execute("COMMIT")
+
+    try:
+        for n in range(count):
+            inspection = drafts[n % len(drafts)].id
+            now = utc_now()
+            timed("store", partial(store.save_answer, inspection, "bench", f"k:{n}", value))
+            row = (new_id(), now, now, inspection, f"k:{n}", text)
+            timed("raw_answers", partial(raw_commit, _RAW_ANSWER, row))
+            timed("raw_tiny", partial(raw_commit, "INSERT INTO bench_raw VALUES (?, ?)", row[:2]))
+    finally:
+        raw.execute("DROP TABLE bench_raw")
+        raw.execute("DELETE FROM answers WHERE item_id IN ('raw', 'bench')")
+        raw.close()
+        store.close()
+    return times
+
+
+def report(times: dict[str, list[float]]) -> None:
+    labels = {
+        "store": "store.save_answer",
+        "raw_answers": "raw into answers",
+        "raw_tiny": "raw into tiny table",
+    }
+    for name, values in times.items():
+        print(
+            f"{labels[name]:>20}: p50 {statistics.median(values):.3f} ms, "
+            f"p99 {_percentile(values, 0.99):.3f} ms, mean {statistics.fmean(values):.3f} ms"
+        )
+    for raw in ("raw_answers", "raw_tiny"):
+        ratio50 = statistics.median(times["store"]) / statistics.median(times[raw])
+        ratio99 = _percentile(times["store"], 0.99) / _percentile(times[raw], 0.99)
+        print(f"{'store / ' + raw:>20}: p50 {ratio50:.2f}x, p99 {ratio99:.2f}x (target <= 1.5x)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--inspections", type=int, default=100_000)
+    parser.add_argument("--saves", type=int, default=500)
+    parser.add_argument("--dir", type=Path, help="where to build (default: a temporary folder)")
+    parser.add_argument("--db", type=Path, help="use this demo database instead of building one")
+    args = parser.parse_args()
+    if args.db:
+        report(saves(args.db, args.saves))
+        return 0
+    with tempfile.TemporaryDirectory(dir=args.dir) as folder:
+        path = Path(folder) / "bench-demo.sqlite3"
+        build(path, args.inspections)
+        report(saves(path, args.saves))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
