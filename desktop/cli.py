@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import io
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -104,5 +105,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(_("已中断。"), file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`liangheng list ... | head`): not an error.
+        # Point stdout at devnull so the interpreter's final flush does not fail again.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:
         return _internal_error(exc)

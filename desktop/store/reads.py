@@ -17,6 +17,7 @@ from typing import Any, Self
 from sqlite_utils import Database
 
 from checklists.i18n import _
+from desktop.settings import OfficeSettings
 from desktop.store.connection import DEFAULT_BUSY_TIMEOUT_MS, Role, connect
 from desktop.store.errors import (
     DatabaseDamagedError,
@@ -88,6 +89,9 @@ def _where(f: InspectionFilter) -> tuple[str, list[Any]]:
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
+OFFICE_SETTINGS_KEY = "office_settings"
+
+
 class Reads:
     """Read operations over ``self.db``; every one raises StoreError, not sqlite3 errors."""
 
@@ -124,6 +128,10 @@ class Reads:
     @property
     def device_id(self) -> str:
         return self.meta("device_id") or ""
+
+    def office_settings(self) -> OfficeSettings:
+        """The office's settings kept with this database (defaults when none were saved)."""
+        return OfficeSettings.from_json(self.meta(OFFICE_SETTINGS_KEY))
 
     @property
     def is_demo(self) -> bool:

@@ -26,6 +26,7 @@ from typing import Any, NoReturn, Self
 from sqlite_utils import Database
 
 from checklists.i18n import N_, _
+from desktop.settings import OfficeSettings
 from desktop.store.connection import DEFAULT_BUSY_TIMEOUT_MS, Role, connect
 from desktop.store.errors import (
     AttachmentTooLargeError,
@@ -37,7 +38,7 @@ from desktop.store.errors import (
     translate,
 )
 from desktop.store.ids import check_date, china_date, new_id, utc_now
-from desktop.store.reads import Reader, Reads
+from desktop.store.reads import OFFICE_SETTINGS_KEY, Reader, Reads
 from desktop.store.records import (
     AttachmentInfo,
     Inspection,
@@ -176,6 +177,15 @@ class Store(Reads):
         """Mark this database as demo data (never mixed with real work)."""
         with self.db.atomic():
             self.db.conn.execute("UPDATE meta SET value = '1' WHERE key = 'is_demo'")
+
+    def save_office_settings(self, settings: OfficeSettings) -> None:
+        """Keep the office's settings with this database (one row of meta)."""
+        with self.db.atomic():
+            self.db.conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (OFFICE_SETTINGS_KEY, settings.to_json()),
+            )
 
     # ------------------------------------------------------------------ subjects
     def _refuse_duplicate_code(self, code: str | None, subject_id: str | None) -> None:

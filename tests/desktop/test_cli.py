@@ -87,3 +87,25 @@ def test_unexpected_error_goes_to_the_log_not_the_terminal(
     log = (home / "logs" / "liangheng.log").read_text(encoding="utf-8")
     assert "Traceback" in log
     assert "RuntimeError: boom" in log
+
+
+def test_output_cut_short_by_the_reader_is_not_an_error(tmp_path: Path) -> None:
+    """`liangheng list inspections | head -1` must not end in an internal error."""
+    db = tmp_path / "demo.sqlite3"
+    assert run_cli("demo", "--db", str(db), "--inspections", "200", "--seed", "3").returncode == 0
+    reader = subprocess.Popen(
+        ["head", "-c", "10"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop", "list", "inspections", "--db", str(db), "--json"],
+        stdout=reader.stdin,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert reader.stdin is not None
+    reader.stdin.close()
+    reader.wait(timeout=10)
+    assert "内部错误" not in done.stderr
+    assert done.returncode == 0
