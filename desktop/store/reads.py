@@ -89,6 +89,22 @@ def _where(f: InspectionFilter) -> tuple[str, list[Any]]:
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
+def _subject_where(text: str) -> tuple[str, list[Any]]:
+    """Subjects matching every word of ``text`` (split at spaces) in their name, address or
+    credit code: a word of 3+ characters through the trigram index, a shorter one by LIKE on
+    the name and address (as :meth:`Reads.search_subjects` matches a single word)."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    for word in text.split():
+        if len(word) >= _TRIGRAM:
+            clauses.append("id IN (SELECT subject_id FROM subjects_fts WHERE subjects_fts MATCH ?)")
+            params.append('"' + word.replace('"', '""') + '"')
+        else:
+            clauses.append("(name LIKE ? ESCAPE '\\' OR address LIKE ? ESCAPE '\\')")
+            params += [like_pattern(word)] * 2
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
 OFFICE_SETTINGS_KEY = "office_settings"
 
 
@@ -188,6 +204,22 @@ class Reads:
         return [subject_from(r) for r in self._all(sql, params)]
 
     @guarded
+    def list_subjects(self, text: str = "", *, limit: int = 200, offset: int = 0) -> list[Subject]:
+        """Subjects matching every word of ``text`` (all if empty), by name, ``limit`` rows
+        from ``offset``: the pages of the register of subjects, which fetches them lazily."""
+        clause, params = _subject_where(text)
+        sql = f"SELECT * FROM subjects{clause} ORDER BY name, id LIMIT ? OFFSET ?"  # noqa: S608
+        return [subject_from(r) for r in self._all(sql, [*params, limit, offset])]
+
+    @guarded
+    def count_subjects(self, text: str = "") -> int:
+        """How many subjects :meth:`list_subjects` finds for ``text``."""
+        clause, params = _subject_where(text)
+        row = self.db.conn.execute(f"SELECT count(*) FROM subjects{clause}", params)  # noqa: S608
+        count: int = row.fetchone()[0]
+        return count
+
+    @guarded
     def instruments_of(self, subject_id: str, *, include_retired: bool = False) -> list[Instrument]:
         """A subject's instruments, in their order; nozzles refer to their dispenser."""
         sql = "SELECT * FROM instruments WHERE subject_id = ?"
@@ -238,6 +270,13 @@ class Reads:
             offset += page
 
     @guarded
+    def townships(self) -> list[str]:
+        """Every township (乡镇/街道) that has inspections, for the list's filter."""
+        rows = self._all(
+            "SELECT DISTINCT township FROM inspections WHERE township != '' ORDER BY township"
+        )
+        return [str(r[0]) for r in rows]
+
     def count_inspections(self, where: InspectionFilter | None = None) -> int:
         clause, params = _where(where or InspectionFilter())
         row = self.db.conn.execute(f"SELECT count(*) FROM inspections{clause}", params)  # noqa: S608

@@ -1,4 +1,5 @@
-"""Start the Qt application: fonts and icon from resources, then the main window."""
+"""Start the Qt application: fonts and icon from resources, the database (first run: demo or
+real work), then the main window with its pages."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 import resources
-from desktop import APP_DISPLAY_NAME, APP_NAME, __version__
+from checklists.i18n import _
+from desktop import APP_DISPLAY_NAME, APP_NAME, __version__, paths
+from desktop.store import StoreError
+from desktop.store.ids import china_date
+from desktop.ui.context import AppContext
 from desktop.ui.errors import install_excepthook
 from desktop.ui.main_window import MainWindow
 
@@ -42,20 +47,86 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def build_main_window(db: Path | None) -> MainWindow:
-    from checklists.i18n import _
+def build_main_window(context: AppContext | None) -> MainWindow:
+    """The window with every page; without a database only the calculator works. Pages
+    other than the first are built when first shown."""
+    if context is None:
+        window = MainWindow(None)
+        window.add_page(_calculator_page, _("计量计算器"))
+        return window
+    from desktop.ui.start_page import StartPage
+
+    window = MainWindow(context.db_path, is_demo=context.is_demo)
+    window.context = context
+    window.add_page(StartPage(context), _("首页"))
+    window.add_page(lambda: _inspections_page(context), _("检查记录"))
+    window.add_page(_calculator_page, _("计量计算器"))
+    window.settings_menu.addAction(_("单位与人员…"), lambda: _edit_settings(window, context))
+    return window
+
+
+def _calculator_page() -> QWidget:
     from desktop.ui.calculator_page import CalculatorPage
 
-    window = MainWindow(db)
-    window.add_page(CalculatorPage(), _("计量计算器"))
-    return window
+    return CalculatorPage()
+
+
+def _inspections_page(context: AppContext) -> QWidget:
+    from desktop.ui.inspections_page import InspectionsPage
+
+    return InspectionsPage(context)
+
+
+def _edit_settings(window: MainWindow, context: AppContext) -> None:
+    from desktop.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(context.settings, window)
+    dialog.accepted.connect(lambda: context.save_settings(dialog.result_settings()))
+    dialog.open()
+
+
+def _first_run(path: Path) -> tuple[Path, bool] | None:
+    """Ask how to start; returns the database to open and whether to ask for the settings,
+    or None if the user closed the dialog."""
+    from desktop.ui.first_run import Choice, FirstRunDialog, ensure_demo_database
+
+    dialog = FirstRunDialog()
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    if dialog.choice is Choice.DEMO:
+        from datetime import date
+
+        return ensure_demo_database(date.fromisoformat(china_date())), False
+    return path, True
+
+
+def _ask_settings(context: AppContext) -> None:
+    from desktop.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(context.settings, first_run=True)
+    if dialog.exec() == QDialog.DialogCode.Accepted:
+        context.save_settings(dialog.result_settings())
 
 
 def run_gui(db: Path | None, startup_check: bool = False) -> int:
     started = time.perf_counter()
     app = create_application()
     install_excepthook()
-    window = build_main_window(db)
+    path = db or paths.default_db()
+    ask_settings = False
+    if db is None and not path.exists() and not startup_check:
+        chosen = _first_run(path)
+        if chosen is None:
+            return 0
+        path, ask_settings = chosen
+    try:
+        context = AppContext.open(path)
+    except (StoreError, OSError) as error:
+        QMessageBox.critical(None, _("无法打开数据库"), str(error))
+        return 1
+    if ask_settings:
+        _ask_settings(context)
+    window = build_main_window(context)
     window.show()
     if startup_check:
 
@@ -63,6 +134,10 @@ def run_gui(db: Path | None, startup_check: bool = False) -> int:
             print(f"{(time.perf_counter() - started) * 1000:.0f}")  # noqa: T201
             app.quit()
 
-        # A zero timer fires once the event loop has shown and painted the window.
+        # A zero timer fires once the event loop has shown and painted the window; the lists
+        # were filled from SQL when the pages were built.
         QTimer.singleShot(0, report)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        context.close()

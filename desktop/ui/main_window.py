@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from checklists.i18n import _
 from desktop import APP_DISPLAY_NAME
+from desktop.ui.context import AppContext
 
 
 class MainWindow(QMainWindow):
@@ -26,12 +28,19 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.db_path = db_path
         self.is_demo = is_demo
+        self.context: AppContext | None = None
         self.setObjectName("MainWindow")
         self._nav = QListWidget()
         self._nav.setObjectName("navigation")
         self._nav.setFixedWidth(168)
+        self._nav.setStyleSheet(
+            "QListWidget#navigation { font-size: 11pt; border: none; background: #f3efe6; }"
+            "QListWidget#navigation::item { padding: 9px 12px; }"
+            "QListWidget#navigation::item:selected { background: #9e1b1b; color: white; }"
+        )
         self._pages = QStackedWidget()
-        self._nav.currentRowChanged.connect(self._pages.setCurrentIndex)
+        self._factories: dict[QWidget, Callable[[], QWidget]] = {}
+        self._nav.currentRowChanged.connect(self._on_nav_row_changed)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -42,6 +51,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.title())
         self.resize(1200, 760)
         self._restore_geometry()
+        self.settings_menu = self.menuBar().addMenu(_("设置(&S)"))
+        self.help_menu = self.menuBar().addMenu(_("帮助(&H)"))
+        self.help_menu.addAction(_("关于量衡"), self._on_about_triggered)
+        if db_path is not None:
+            where = _("数据库：{path}").format(path=db_path)
+            self.statusBar().showMessage(f"{where}　【{_('演示数据')}】" if is_demo else where)
 
     def title(self) -> str:
         parts = [APP_DISPLAY_NAME]
@@ -50,8 +65,15 @@ class MainWindow(QMainWindow):
         title = " — ".join(parts)
         return f"{title}  【{_('演示数据')}】" if self.is_demo else title
 
-    def add_page(self, page: QWidget, label: str) -> None:
-        self._pages.addWidget(page)
+    def add_page(self, page: QWidget | Callable[[], QWidget], label: str) -> None:
+        """Add a page, or a function that builds it the first time it is shown (pages the
+        user may never open cost nothing at start-up)."""
+        if isinstance(page, QWidget):
+            self._pages.addWidget(page)
+        else:
+            placeholder = QWidget()
+            self._factories[placeholder] = page
+            self._pages.addWidget(placeholder)
         QListWidgetItem(label, self._nav)
         index = self._nav.count()
         if index <= 9:
@@ -63,8 +85,45 @@ class MainWindow(QMainWindow):
     def current_page(self) -> QWidget | None:
         return self._pages.currentWidget()
 
+    def page(self, row: int) -> QWidget:
+        """The page in navigation row ``row``, built now if it was not yet."""
+        widget = self._pages.widget(row)
+        if widget is None:
+            raise IndexError(row)
+        factory = self._factories.pop(widget, None)
+        if factory is not None:
+            built = factory()
+            self._pages.insertWidget(row, built)
+            self._pages.removeWidget(widget)
+            widget.deleteLater()
+            widget = built
+        return widget
+
     def show_page(self, page: QWidget) -> None:
         self._nav.setCurrentRow(self._pages.indexOf(page))
+
+    def _on_nav_row_changed(self, row: int) -> None:
+        if row >= 0:
+            self._pages.setCurrentWidget(self.page(row))
+
+    def _on_about_triggered(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from desktop import __version__, logs, paths
+
+        text = _(
+            "<h3>量衡 {version}</h3><p>度万物、量天地、衡公平。</p>"
+            "<p>数据库：{db}<br/>备份：{backups}<br/>日志：{log}</p>"
+        ).format(
+            version=__version__,
+            db=self.db_path or paths.default_db(),
+            backups=paths.backup_dir(),
+            log=logs.log_file(),
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Information, _("关于量衡"), text, QMessageBox.StandardButton.Ok, self
+        )
+        box.open()
 
     def _restore_geometry(self) -> None:
         geometry = QSettings().value("main_window/geometry")

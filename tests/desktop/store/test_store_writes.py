@@ -278,3 +278,21 @@ def test_demo_mark(store: Store) -> None:
     assert not store.is_demo
     store.mark_demo()
     assert store.is_demo
+
+
+def test_office_settings_are_kept_with_the_database(tmp_path: Path) -> None:
+    from desktop.settings import Inspector, OfficeSettings
+
+    path = tmp_path / "office.sqlite3"
+    settings = OfficeSettings(
+        agency="法库县市场监督管理局",
+        inspecting_unit="法库县市场监督管理局",
+        inspectors=(Inspector("王明", "1"), Inspector("李华", "2")),
+    )
+    with Store.open(path) as store:
+        assert store.office_settings() == OfficeSettings()
+        store.save_office_settings(settings)
+        store.save_office_settings(settings)  # replacing is idempotent
+    with Store.open(path) as store:
+        assert store.office_settings() == settings
+        assert store.reader().office_settings() == settings

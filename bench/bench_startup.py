@@ -1,0 +1,81 @@
+"""Start-up benchmark (not part of the test run).
+
+Cold start to a shown main window with its first lists filled (``liangheng --db DB
+--startup-check``) on a database of 100,000 inspections, beside a bare PySide6 window started the
+same way, alternating in the same run (target: within 1.3x of the bare window). Wall-clock time
+of the whole process is measured from outside, so interpreter start and imports count.
+
+Usage: .venv/bin/python bench/bench_startup.py [--db DEMO.sqlite3] [--inspections 100000]
+       [--runs 7]   (without --db a demo database is built first, which takes about a minute)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+BARE = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.resize(1200, 760)
+window.show()
+QTimer.singleShot(0, app.quit)
+app.exec()
+"""
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    began = time.perf_counter()
+    subprocess.run(command, env=env, check=True, capture_output=True, timeout=120)
+    return time.perf_counter() - began
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--inspections", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="liangheng-bench-"))
+    db = args.db
+    if db is None:
+        from desktop.store.demo import DemoOptions, make_demo
+
+        db = work / "demo.sqlite3"
+        print(f"building a demo database of {args.inspections} inspections ...")
+        make_demo(db, DemoOptions(inspections=args.inspections, seed=1))
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        LIANGHENG_HOME=str(work / "home"),
+    )
+    app = [sys.executable, "-m", "desktop", "--db", str(db), "--startup-check"]
+    bare = [sys.executable, "-c", BARE]
+    timed(app, env)  # warm the page cache: "cold" here means a new process, not a cold disk
+    timed(bare, env)
+    app_times, bare_times = [], []
+    for _ in range(args.runs):
+        app_times.append(timed(app, env))
+        bare_times.append(timed(bare, env))
+    app_ms = statistics.median(app_times) * 1000
+    bare_ms = statistics.median(bare_times) * 1000
+    print(f"liangheng --startup-check (100k db): median {app_ms:.0f} ms over {args.runs} runs")
+    print(f"bare PySide6 window:                median {bare_ms:.0f} ms")
+    print(f"ratio: {app_ms / bare_ms:.2f}x (target <= 1.3x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
