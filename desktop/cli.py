@@ -84,6 +84,9 @@ def _internal_error(exc: BaseException) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _utf8_streams()
+    from desktop import language
+
+    language.apply()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -65,6 +65,36 @@ def build_main_window(context: AppContext | None) -> MainWindow:
     return window
 
 
+def add_language_menu(window: MainWindow) -> None:
+    """设置 → 语言 / Language: the choice is kept and applies from the next start."""
+    from PySide6.QtGui import QAction, QActionGroup
+
+    from checklists import i18n
+
+    menu = window.settings_menu.addMenu("语言 / Language")
+    group = QActionGroup(menu)
+    for code, label in (("zh_CN", "中文"), ("en", "English")):
+        action = QAction(label, menu, checkable=True)
+        action.setChecked(i18n.language() == code)
+        action.triggered.connect(lambda _checked=False, c=code: _choose_language(window, c))
+        group.addAction(action)
+        menu.addAction(action)
+
+
+def _choose_language(window: MainWindow, code: str) -> None:
+    from PySide6.QtCore import QSettings
+
+    QSettings().setValue(LANGUAGE_KEY, code)
+    box = QMessageBox(
+        QMessageBox.Icon.Information,
+        "量衡",
+        "重新启动量衡后生效。\nThe new language applies when Liangheng starts again.",
+        QMessageBox.StandardButton.Ok,
+        window,
+    )
+    box.open()
+
+
 def _calculator_page() -> QWidget:
     from desktop.ui.calculator_page import CalculatorPage
 
@@ -108,9 +138,30 @@ def _ask_settings(context: AppContext) -> None:
         context.save_settings(dialog.result_settings())
 
 
+LANGUAGE_KEY = "ui/language"
+
+
+def apply_ui_language(app: QApplication) -> str:
+    """The language chosen in the GUI's settings, for our text and Qt's own dialogs."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
+
+    from desktop import language
+
+    chosen = language.apply(str(QSettings().value(LANGUAGE_KEY, "") or "") or None)
+    if chosen == "zh_CN":
+        translator = QTranslator(app)
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if translator.load(
+            QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder
+        ):
+            app.installTranslator(translator)
+    return chosen
+
+
 def run_gui(db: Path | None, startup_check: bool = False) -> int:
     started = time.perf_counter()
     app = create_application()
+    apply_ui_language(app)
     install_excepthook()
     path = db or paths.default_db()
     ask_settings = False
@@ -127,6 +178,7 @@ def run_gui(db: Path | None, startup_check: bool = False) -> int:
     if ask_settings:
         _ask_settings(context)
     window = build_main_window(context)
+    add_language_menu(window)
     window.show()
     if startup_check:
 

@@ -60,3 +60,19 @@ def test_startup_check_prints_milliseconds_and_exits_zero(tmp_path: Path) -> Non
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().isdigit()
+
+
+def test_language_menu_keeps_the_choice_for_the_next_start(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QSettings
+
+    from desktop.ui.app import LANGUAGE_KEY, add_language_menu
+
+    create_application()
+    window = build_main_window(None)
+    qtbot.addWidget(window)
+    add_language_menu(window)
+    menu = next(a.menu() for a in window.settings_menu.actions() if a.menu())
+    english = next(a for a in menu.actions() if a.text() == "English")
+    english.trigger()
+    assert QSettings().value(LANGUAGE_KEY) == "en"
+    QSettings().remove(LANGUAGE_KEY)
