@@ -1,0 +1,114 @@
+"""The last page of the walk-through: the findings so far (each with its legal basis and the
+suggested measure), the overall outcome, and what the record still needs before it can be
+finalized (``Inspection.readiness``). ``Enter`` on an entry jumps to its place.
+
+Finalizing, the seal and the signatures (issue 8) belong below the readiness list: the page
+keeps a clearly marked place for them (``self.finalize_area``).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QLabel, QListView, QVBoxLayout, QWidget
+
+from checklists.i18n import _
+from checklists.record import Location
+from desktop.ui.walk_state import WalkState
+
+_LOCATION_ROLE = Qt.ItemDataRole.UserRole + 1
+_RED, _AMBER, _GREY = QColor("#b71c1c"), QColor("#6d5d00"), QColor("#444444")
+
+
+class FindingsPage(QWidget):
+    jump_requested = Signal(object)  # Location
+
+    def __init__(self, state: WalkState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.setObjectName("page_findings")
+        self.outcome = QLabel()
+        self.outcome.setObjectName("outcome")
+        self.outcome.setWordWrap(True)
+        self.model = QStandardItemModel(self)
+        self.list = QListView()
+        self.list.setObjectName("findings_list")
+        self.list.setWordWrap(True)
+        self.list.setAlternatingRowColors(True)
+        self.list.setModel(self.model)
+        self.list.activated.connect(self._on_list_activated)
+        self.finalize_area = QLabel(_("定稿、签名与铅封记录将在此处办理（尚未提供）。"))
+        self.finalize_area.setObjectName("finalize_area")
+        self.finalize_area.setStyleSheet("color:#666666; border:1px dashed #999999; padding:8px;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"<h2>{_('检查结果')}</h2>"))
+        layout.addWidget(self.outcome)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.finalize_area)
+        self.refresh()
+
+    def refresh(self) -> None:
+        record = self.state.record
+        outcome = record.outcome()
+        text = _("检查结论：{result}").format(result=outcome.result.label)
+        if outcome.provisional:
+            text += _("（待检测机构结果，暂定）")
+        self.outcome.setText(f"<b>{text}</b>")
+        self.model.clear()
+        findings = record.findings()
+        self._heading(_("不符合项（{n}）").format(n=len(findings)))
+        for finding in findings:
+            where = f"{finding.instance_label}：" if finding.instance_label else ""
+            basis = "；".join(
+                b.cite() + ("" if b.verified else f"[{_('未核实')}]") for b in finding.basis
+            )
+            measures = "、".join(m.label for m in finding.measures_taken)
+            lines = [
+                f"[{finding.severity.label}] {where}{finding.item.text}",
+                f"{_('情况')}：{finding.reason}",
+                f"{_('依据')}：{basis}",
+                f"{_('建议措施')}：{measures or _('（无）')}",
+            ]
+            location = Location(finding.section.id, finding.item.id, finding.instance_key)
+            self._entry("\n".join(lines), location, _RED)
+        if not findings:
+            self._entry(_("未发现不符合项"), None, _GREY)
+        readiness = record.readiness()
+        groups = (
+            (_("定稿前还需完成（{n}）"), readiness.missing, _RED),
+            (_("待检测机构结果（{n}）"), readiness.pending, _GREY),
+            (_("提示（{n}）"), readiness.warnings, _AMBER),
+        )
+        for title, issues, colour in groups:
+            if issues:
+                self._heading(title.format(n=len(issues)))
+            for issue in issues:
+                self._entry(issue.message, issue.location, colour)
+
+    def _heading(self, text: str) -> None:
+        row = QStandardItem(text)
+        row.setEditable(False)
+        row.setSelectable(False)
+        font = row.font()
+        font.setBold(True)
+        row.setFont(font)
+        self.model.appendRow(row)
+
+    def _entry(self, text: str, location: Location | None, colour: QColor) -> None:
+        row = QStandardItem(text)
+        row.setEditable(False)
+        row.setForeground(QBrush(colour))
+        row.setData(location, _LOCATION_ROLE)
+        self.model.appendRow(row)
+
+    def focus_first(self) -> None:
+        self.list.setFocus()
+        for r in range(self.model.rowCount()):
+            if self.model.item(r).data(_LOCATION_ROLE) is not None:
+                self.list.setCurrentIndex(self.model.index(r, 0))
+                return
+
+    def _on_list_activated(self, index: QModelIndex) -> None:
+        location = index.data(_LOCATION_ROLE)
+        if isinstance(location, Location):
+            self.jump_requested.emit(location)
