@@ -9,6 +9,7 @@ module only uses the standard library, so the domain stays free of our other pac
 from __future__ import annotations
 
 import gettext as _gettext
+from collections.abc import Iterable
 from pathlib import Path
 
 DOMAIN = "liangheng"
@@ -35,10 +36,16 @@ def language() -> str:
 
 
 def _(message: str) -> str:
-    """Translate a message (msgid in Chinese)."""
-    return _translation.gettext(message)
+    """Translate a message (msgid in Chinese). The empty string stays empty (gettext would
+    return the catalogue's header for it)."""
+    return _translation.gettext(message) if message else message
 
 
 def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
     """Mark a string for extraction without translating it now (translate where it is shown)."""
     return message
+
+
+def join(items: Iterable[str]) -> str:
+    """A list in running text: 甲、乙、丙 in Chinese, "a, b, c" in English."""
+    return _("、").join(items)

@@ -37,7 +37,8 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: {_('参数错误')}: {message}\n")
+        label = _("参数错误")
+        self.exit(EXIT_USAGE, f"{self.prog}: {label}: {message}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:

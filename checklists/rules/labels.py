@@ -68,6 +68,7 @@ RESULT_LABELS: dict[str, str] = {
     "units": N_("各单位"),
     "q": N_("实际含量 q"),
     "count_over_t": N_("短缺 > T 的件数"),
+    "shortage_class": N_("短缺类别"),
     "count_over_2t": N_("短缺 > 2T 的件数"),
     "mean": N_("平均实际含量"),
     "std_dev": N_("样本标准偏差 s"),
@@ -85,6 +86,20 @@ RESULT_LABELS: dict[str, str] = {
     # policy
     "verdict_if_judged": N_("若判定则为"),
 }
+
+
+# Values of "shortage_class" (per unit of a net-content sample).
+VALUE_LABELS: dict[str, str] = {
+    "within": N_("不超过 T"),
+    "over_t": N_("超过 T"),
+    "over_2t": N_("超过 2T"),
+}
+
+
+def value_label(value: str) -> str:
+    """The translated label of a coded result value (the value itself if none is known)."""
+    text = VALUE_LABELS.get(value)
+    return _(text) if text else value
 
 
 def label(key: str) -> str:

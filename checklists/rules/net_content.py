@@ -198,7 +198,7 @@ def judge_net_content(
         "t_band": shortage.band,
         "t_unrounded": shortage.unrounded,
         "units": [
-            {"index": i, "q": q, "shortage": qn_value - q, "class": c}
+            {"index": i, "q": q, "shortage": qn_value - q, "shortage_class": c}
             for i, (q, c) in enumerate(zip(sample, classes, strict=True), start=1)
         ],
         "count_over_t": over_t,

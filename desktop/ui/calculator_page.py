@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from checklists.errors import UserError
-from checklists.i18n import N_, _
+from checklists.i18n import N_, _, join
 from checklists.rules.credit_code import check_credit_code
 from checklists.rules.dispenser import DispenserRun, judge_dispenser
 from checklists.rules.labels import label
@@ -283,9 +283,7 @@ class CalculatorForm(QWidget):
         values = self.values()
         empty = [f for f in self.calculator.fields if not f.optional and not values[f.key]]
         if empty:
-            self.result.clear(
-                _("请输入：{fields}").format(fields="、".join(_(f.label) for f in empty))
-            )
+            self.result.clear(_("请输入：{fields}").format(fields=join(_(f.label) for f in empty)))
             return
         try:
             outcome = self.calculator.compute(values)

@@ -14,7 +14,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from checklists.i18n import N_, _
+from checklists.i18n import N_, _, join
 from checklists.loader import Catalogue
 from checklists.outcome import NotCarriedOutReason, PublishedResult
 from desktop.store import InspectionFilter, InspectionRow, Status
@@ -142,4 +142,4 @@ class InspectionTableModel(QAbstractTableModel):
             return status_label(row)
         if column == "outcome":
             return outcome_label(row.outcome)
-        return "、".join(row.inspectors)
+        return join(row.inspectors)

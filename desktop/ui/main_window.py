@@ -56,14 +56,15 @@ class MainWindow(QMainWindow):
         self.help_menu.addAction(_("关于量衡"), self._on_about_triggered)
         if db_path is not None:
             where = _("数据库：{path}").format(path=db_path)
-            self.statusBar().showMessage(f"{where}　【{_('演示数据')}】" if is_demo else where)
+            demo = _("{where}【演示数据】").format(where=where)
+            self.statusBar().showMessage(demo if is_demo else where)
 
     def title(self) -> str:
         parts = [APP_DISPLAY_NAME]
         if self.db_path is not None:
             parts.append(self.db_path.name)
         title = " — ".join(parts)
-        return f"{title}  【{_('演示数据')}】" if self.is_demo else title
+        return _("{title}【演示数据】").format(title=title) if self.is_demo else title
 
     def add_page(self, page: QWidget | Callable[[], QWidget], label: str) -> None:
         """Add a page, or a function that builds it the first time it is shown (pages the

@@ -11,7 +11,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from checklists.i18n import N_, _
+from checklists.i18n import N_, _, join
+from checklists.rules.labels import value_label
 from checklists.rules.result import RuleResult, Verdict
 
 VERDICT_TEXT = {
@@ -37,16 +38,22 @@ def _rows(values: Mapping[str, Any], label: Labeller) -> str:
             tables.append(f"<p>{escape(label(key))}</p>" + _records(value, label))
             continue
         if isinstance(value, list):
-            value = "、".join(str(v) for v in value)
+            value = join(str(v) for v in value)
         elif isinstance(value, dict):
             continue
         cells.append(f"<tr><td>{escape(label(key))}</td><td><b>{escape(str(value))}</b></td></tr>")
     return "<table cellspacing='0' cellpadding='2'>" + "".join(cells) + "</table>" + "".join(tables)
 
 
+def _heading(text: str) -> str:
+    return f"<h4>{escape(_(text))}</h4>"
+
+
 def _cell(key: str, value: Any) -> str:
     if key.endswith("verdict") and value in tuple(Verdict):
         return _(VERDICT_TEXT[Verdict(value)])
+    if key == "shortage_class":
+        return value_label(str(value))
     return str(value)
 
 
@@ -104,19 +111,20 @@ class ResultView(QWidget):
         data = result.to_json()
         parts = [f"<p>{escape(result.explanation)}</p>"] if result.explanation else []
         if data["limit"]:
-            parts += [f"<h4>{_('限值')}</h4>", _rows(data["limit"], self._label)]
+            parts += [_heading(N_("限值")), _rows(data["limit"], self._label)]
         if data["numbers"]:
-            parts += [f"<h4>{_('数据')}</h4>", _rows(data["numbers"], self._label)]
+            parts += [_heading(N_("数据")), _rows(data["numbers"], self._label)]
         if result.warnings:
             items = "".join(f"<li>{escape(w)}</li>" for w in result.warnings)
-            parts += [f"<h4>{_('提示')}</h4><ul style='color:#6d5d00'>{items}</ul>"]
+            parts += [_heading(N_("提示")), f"<ul style='color:#6d5d00'>{items}</ul>"]
         if result.basis:
             lines = []
+            unverified = escape(_("未核实"))
             for basis in result.basis:
                 flag = (
-                    "" if basis.verified else f" <span style='color:#b71c1c'>[{_('未核实')}]</span>"
+                    "" if basis.verified else f" <span style='color:#b71c1c'>[{unverified}]</span>"
                 )
                 note = f"<br/><small>{escape(basis.note)}</small>" if basis.note else ""
                 lines.append(f"<li>{escape(basis.cite())}{flag}{note}</li>")
-            parts += [f"<h4>{_('依据')}</h4><ul>{''.join(lines)}</ul>"]
+            parts += [_heading(N_("依据")), f"<ul>{''.join(lines)}</ul>"]
         return "".join(parts)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from checklists.errors import InputError
-from checklists.i18n import _
+from checklists.i18n import _, join
 from desktop.settings import Inspector, OfficeSettings
 
 
@@ -169,7 +169,7 @@ class SettingsDialog(QDialog):
             # Say once what is still missing; a second Save keeps the partial settings.
             self.problem.setText(
                 _("仍缺少：{items}。可以先保存，以后在“设置”中补充；再按一次“保存”确认。").format(
-                    items="、".join(missing)
+                    items=join(missing)
                 )
             )
             return

@@ -59,7 +59,9 @@ class InspectionList(QWidget):
         self._show_heading()
 
     def _show_heading(self) -> None:
-        self.heading.setText(f"{self._title}（{self.model.total}）")
+        self.heading.setText(
+            _("{title}（{count}）").format(title=self._title, count=self.model.total)
+        )
 
     def _on_table_activated(self, index: QModelIndex) -> None:
         self.activated.emit(self.model.row_at(index.row()).id)

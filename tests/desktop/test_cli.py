@@ -109,3 +109,33 @@ def test_output_cut_short_by_the_reader_is_not_an_error(tmp_path: Path) -> None:
     reader.wait(timeout=10)
     assert "内部错误" not in done.stderr
     assert done.returncode == 0
+
+
+def test_lianghengs_lang_switches_the_command_line_to_english(tmp_path: Path) -> None:
+    import os
+
+    env = dict(os.environ, LIANGHENG_LANG="en", LIANGHENG_HOME=str(tmp_path))
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "desktop",
+            "calc",
+            "scale",
+            "--e",
+            "x",
+            "--load",
+            "1",
+            "--indication",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip()
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in done.stderr), done.stderr

@@ -206,7 +206,7 @@ def test_result_carries_numbers_limit_basis_and_unverified_warning() -> None:
         "index": 1,
         "q": "498.2",
         "shortage": "1.8",
-        "class": "within",
+        "shortage_class": "within",
     }
     assert result["verified"] is False
     assert any("2005" in b["clause"] and b["edition"] == "2023" for b in result["basis"])
@@ -223,7 +223,7 @@ def test_kilogram_lots_convert_exactly() -> None:
     # Qn 1.5 kg, T = 22 g = 0.022 kg: a shortage of exactly 0.022 kg is within T.
     values = ["1.478"] + ["1.51"] * 12
     result = judge_net_content("1.5", "kg", "60", values)
-    assert result.numbers["units"][0]["class"] == WITHIN
+    assert result.numbers["units"][0]["shortage_class"] == WITHIN
     assert result.verdict == Verdict.PASS
 
 
