@@ -55,6 +55,7 @@ class FindingsPage(QWidget):
             text += _("（待检测机构结果，暂定）")
         self.outcome.setText(f"<b>{text}</b>")
         self.model.clear()
+        self.locations: list[Location] = []
         findings = record.findings()
         self._heading(_("不符合项（{n}）").format(n=len(findings)))
         for finding in findings:
@@ -98,7 +99,9 @@ class FindingsPage(QWidget):
         row = QStandardItem(text)
         row.setEditable(False)
         row.setForeground(QBrush(colour))
-        row.setData(location, _LOCATION_ROLE)
+        if location is not None:  # the row keeps an index: plain data, not a Python object
+            row.setData(len(self.locations), _LOCATION_ROLE)
+            self.locations.append(location)
         self.model.appendRow(row)
 
     def focus_first(self) -> None:
@@ -109,6 +112,6 @@ class FindingsPage(QWidget):
                 return
 
     def _on_list_activated(self, index: QModelIndex) -> None:
-        location = index.data(_LOCATION_ROLE)
-        if isinstance(location, Location):
-            self.jump_requested.emit(location)
+        number = index.data(_LOCATION_ROLE)
+        if isinstance(number, int) and 0 <= number < len(self.locations):
+            self.jump_requested.emit(self.locations[number])

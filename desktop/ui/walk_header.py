@@ -170,7 +170,8 @@ class HeaderPage(QScrollArea):
         day = self.state.record.header.inspection_date() or _today()
         listed = [_as_measuring(s) for s in self.state.store.list_standards()]
         listed += [u for u in used if not any(_same(u, s) for s in listed)]
-        for standard in listed:
+        self.listed = listed  # rows of the model keep their index into this list
+        for number, standard in enumerate(listed):
             text = (
                 f"{standard.name}  {standard.accuracy_class}  {_('证书')} {standard.certificate_no}"
             )
@@ -180,7 +181,7 @@ class HeaderPage(QScrollArea):
             row = QStandardItem(text)
             row.setCheckable(True)
             row.setEditable(False)
-            row.setData(standard, _STANDARD_ROLE)
+            row.setData(number, _STANDARD_ROLE)
             checked = any(_same(standard, u) for u in used)
             row.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             if standard.expired_on(day):
@@ -192,7 +193,9 @@ class HeaderPage(QScrollArea):
     def chosen_standards(self) -> list[MeasuringStandard]:
         rows = (self.model.item(r) for r in range(self.model.rowCount()))
         return [
-            row.data(_STANDARD_ROLE) for row in rows if row.checkState() == Qt.CheckState.Checked
+            self.listed[row.data(_STANDARD_ROLE)]
+            for row in rows
+            if row.checkState() == Qt.CheckState.Checked
         ]
 
     def _show_expired(self) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -41,8 +41,32 @@ from desktop.ui.walk_items import ItemWidget
 if TYPE_CHECKING:
     from desktop.ui.walk_state import WalkState
 
-Input = QLineEdit | QComboBox
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+class _Cell(QLineEdit):
+    """A cell of the table: ``Enter`` moves on (handled here, not by an event filter)."""
+
+    enter_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() in _ENTER and not event.modifiers():
+            self.enter_pressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class _Choice(QComboBox):
+    enter_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() in _ENTER and not event.modifiers():
+            self.enter_pressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+Input = _Cell | _Choice
 
 
 def _split_column(text: str) -> list[str]:
@@ -54,12 +78,12 @@ def _split_column(text: str) -> list[str]:
 
 def _make_input(field: walk_rules.Field) -> Input:
     if field.choices:
-        combo = QComboBox()
+        combo = _Choice()
         combo.addItem("", "")
         for value, text in field.choices:
             combo.addItem(_(text), value)
         return combo
-    line = QLineEdit()
+    line = _Cell()
     line.setMaximumWidth(130)
     return line
 
@@ -169,28 +193,18 @@ class MeasurementWidget(ItemWidget):
             widget.currentIndexChanged.connect(self._on_input_changed)
         else:
             widget.textChanged.connect(self._on_input_changed)
-        widget.installEventFilter(self)
+        widget.enter_pressed.connect(lambda w=widget: self._on_cell_enter(w))
         return widget
 
     def _order(self) -> list[Input]:
         return [*self.shared.values(), *(w for row in self.cells for w in row.values())]
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if (
-            event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in _ENTER
-            and not event.modifiers()
-        ):
-            order: list[QObject] = list(self._order())
-            if watched in order and watched is not order[-1]:
-                following = order[order.index(watched) + 1]
-                assert isinstance(following, QWidget)
-                following.setFocus(Qt.FocusReason.TabFocusReason)
-            else:
-                self.advance.emit()
-            return True
-        return super().eventFilter(watched, event)
+    def _on_cell_enter(self, cell: QWidget) -> None:
+        order: list[QWidget] = list(self._order())
+        if cell in order and cell is not order[-1]:
+            order[order.index(cell) + 1].setFocus(Qt.FocusReason.TabFocusReason)
+        else:
+            self.advance.emit()
 
     def focus_target(self) -> QWidget:
         order = self._order()

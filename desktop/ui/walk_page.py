@@ -154,8 +154,13 @@ class SectionPage(QScrollArea):
         if widget is None:
             self.setFocus()
             return
+        self._reveal(widget)
+
+    def _reveal(self, widget: ItemWidget) -> None:
+        """Focus the item's editor and scroll so that its editor and its title both show."""
         widget.focus_editor()
-        self.ensureWidgetVisible(widget, 0, 40)
+        self.ensureWidgetVisible(widget.focus_target(), 0, 40)
+        self.ensureWidgetVisible(widget.title, 0, 10)
 
     def current_item(self) -> str:
         """The item holding the keyboard focus ("" if none)."""
@@ -169,8 +174,6 @@ class SectionPage(QScrollArea):
         widgets = self.visible_widgets()
         index = widgets.index(widget) if widget in widgets else len(widgets)
         if index + 1 < len(widgets):
-            following = widgets[index + 1]
-            following.focus_editor()
-            self.ensureWidgetVisible(following, 0, 40)
+            self._reveal(widgets[index + 1])
         else:
             self.finished.emit()

@@ -206,11 +206,34 @@ def _filled(values: Mapping[str, str], fields: Sequence[Field]) -> bool:
     return all(values.get(f.key, "").strip() for f in fields if not f.optional)
 
 
-def _run(inputs: dict[str, Any], compute: Callable[[], RuleResult]) -> dict[str, Any]:
+def _run(
+    inputs: dict[str, Any], compute: Callable[[], RuleResult], index: int = 0
+) -> dict[str, Any]:
     try:
-        return {"inputs": inputs, "result": compute().to_json()}
+        result = compute().to_json()
     except UserError as error:
         return {"inputs": inputs, "error": str(error)}
+    if result["rule"] == "dispenser":
+        _number_the_run(result, index)
+    return {"inputs": inputs, "result": result}
+
+
+def _number_the_run(result: dict[str, Any], index: int) -> None:
+    """A nozzle's run is judged on its own, so the calculator calls it run 1: give it its
+    number in the series, in the index and in the explanation the record shows."""
+    runs = result["numbers"].get("runs") or []
+    if len(runs) != 1:
+        return
+    runs[0]["index"] = index + 1
+    values = {"n": index + 1, "error": runs[0].get("error_percent", "")}
+    if result["verdict"] == "fail":
+        values["mpe"] = result["limit"].get("mpe_percent", "")
+        text = _("第 {n} 次示值误差 {error}%，超出最大允许误差 ±{mpe}%，不合格。")
+    elif result["verdict"] == "pass":
+        text = _("第 {n} 次示值误差 {error}%，合格。")
+    else:
+        return
+    result["explanation"] = text.format(**values)
 
 
 def judge(
@@ -239,13 +262,13 @@ def judge(
             return {"runs": [{"inputs": inputs}]}
         return {"runs": [_run(inputs, lambda: compute(inputs, params, policy))]}
     runs = []
-    for row in rows:
+    for index, row in enumerate(rows):
         values = {**shared_inputs, **{f.key: row.get(f.key, "") for f in form.columns}}
         inputs = {**values, **params}
         if not _filled(values, (*form.shared, *form.columns)):
             runs.append({"inputs": inputs})
             continue
-        runs.append(_run(inputs, lambda v=values: compute(v, params, policy)))  # type: ignore[misc]
+        runs.append(_run(inputs, lambda v=values: compute(v, params, policy), index))  # type: ignore[misc]
     return {"runs": runs}
 
 

@@ -154,13 +154,17 @@ class InspectionView(QWidget):
     # ------------------------------------------------------------------ navigator
     def fill_navigator(self) -> None:
         self.model.clear()
+        # Model rows carry plain strings (a page key), not Python objects: PySide keeps
+        # references to the latter beyond the model's life.
         self._rows: dict[tuple[str, str], QStandardItem] = {}
+        self._by_key: dict[str, Page] = {}
         groups: dict[str, QStandardItem] = {}
         for page in self.state.pages():
             section = self.state.section(page)
             row = QStandardItem()
             row.setEditable(False)
-            row.setData(page, _PAGE_ROLE)
+            row.setData(_page_id(page), _PAGE_ROLE)
+            self._by_key[_page_id(page)] = page
             self._rows[page.key] = row
             if section is None or not section.scope:
                 self.model.appendRow(row)
@@ -169,7 +173,7 @@ class InspectionView(QWidget):
             if group is None:
                 group = groups[section.id] = QStandardItem(section.title)
                 group.setEditable(False)
-                group.setData(page, _PAGE_ROLE)
+                group.setData(_page_id(page), _PAGE_ROLE)
                 self.model.appendRow(group)
             group.appendRow(row)
         self.navigator.expandAll()
@@ -202,8 +206,8 @@ class InspectionView(QWidget):
             row.setForeground(Qt.GlobalColor.darkRed if progress.failing else Qt.GlobalColor.black)
 
     def _on_navigator_activated(self, index: QModelIndex) -> None:
-        page = index.data(_PAGE_ROLE)
-        if isinstance(page, Page):
+        page = self._by_key.get(str(index.data(_PAGE_ROLE)))
+        if page is not None:
             self.go_to(Place(page))
 
     def toggle_navigator(self) -> None:
@@ -360,6 +364,10 @@ class InspectionView(QWidget):
     def close_view(self) -> None:
         self.context.inspections_changed.emit()
         self.closed.emit()
+
+
+def _page_id(page: Page) -> str:
+    return f"{page.section_id}|{page.instance_key}"
 
 
 def open_inspection(context: AppContext, inspection_id: str) -> InspectionView:
