@@ -14,11 +14,13 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -35,7 +37,7 @@ from desktop.ui.subject_model import InstrumentTableModel
 from desktop.ui.subject_picker import SubjectPicker
 from desktop.ui.widgets import subject_kind_label
 
-RECENT_INSPECTIONS = 5
+RECENT_INSPECTIONS = 3
 
 
 def _button(text: str, mnemonic: str, name: str) -> QPushButton:
@@ -100,8 +102,9 @@ class SubjectsPage(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
         splitter.addWidget(self._bottom())
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([400, 340])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
@@ -111,10 +114,18 @@ class SubjectsPage(QWidget):
             label.setWordWrap(True)
             label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        text = QWidget()
+        text_layout = QVBoxLayout(text)
+        text_layout.setContentsMargins(0, 0, 0, 0)
+        text_layout.addWidget(self.details)
+        text_layout.addWidget(self.inspections_label, 1)
+        scroll = QScrollArea()  # a long name and many inspections never get cut off
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(text)
         about = QGroupBox(_("单位信息"))
         about_layout = QVBoxLayout(about)
-        about_layout.addWidget(self.details)
-        about_layout.addWidget(self.inspections_label, 1)
+        about_layout.addWidget(scroll)
         about.setMinimumWidth(300)
         about.setMaximumWidth(420)
         instruments = QGroupBox(_("计量器具"))
