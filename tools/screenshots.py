@@ -4,59 +4,122 @@
 
 Each screen is shot twice: at 1366x768 (the common inspector laptop) and at 150 % scaling
 (a 1920x1080 panel, 1280x720 logical pixels). Every scale runs in its own process because Qt
-reads the scale factor once at start-up. Output: docs/screenshots/<screen>-<scale>.png.
+reads the scale factor once at start-up. The data is a demo database made with a fixed seed and
+end date, so the pictures only change when the app does. Output: docs/screenshots/*.png.
 Under Xvfb the xcb platform draws real windows; without a display it falls back to offscreen.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 OUT = ROOT / "docs" / "screenshots"
 SCALES = {"100": ("1", (1366, 768)), "150": ("1.5", (1280, 720))}
+DEMO_END = date(2026, 11, 27)
+
+Shot = Callable[..., object]
 
 
-def _fill_calculator(window: object) -> None:
-    from desktop.ui.calculator_page import CalculatorPage
+def _start(window: object) -> object:
+    return window
 
+
+def _inspections(window: object) -> object:
+    window._nav.setCurrentRow(1)  # type: ignore[attr-defined]
+    return window
+
+
+def _subjects(window: object) -> object:
+    nav = window._nav  # type: ignore[attr-defined]
+    for row in range(nav.count()):
+        if nav.item(row).text() == "被检查单位":
+            nav.setCurrentRow(row)
+    return window
+
+
+def _calculator(window: object) -> object:
+    nav = window._nav  # type: ignore[attr-defined]
+    nav.setCurrentRow(nav.count() - 1)
     page = window.current_page()  # type: ignore[attr-defined]
-    assert isinstance(page, CalculatorPage)
     form = page.forms["dispenser"]
     form.inputs["indicated"].setText("20.00, 20.01, 19.99")
     form.inputs["measure_volume"].setText("19.93, 19.96, 19.95")
     form.inputs["t_nozzle"].setText("24")
     form.inputs["t_measure"].setText("24")
+    return window
 
 
-SCREENS: dict[str, Callable[[object], None]] = {"calculator": _fill_calculator}
+def _settings(window: object) -> object:
+    from desktop.ui.settings_dialog import SettingsDialog
+
+    context = window.context  # type: ignore[attr-defined]
+    dialog = SettingsDialog(context.settings, window, first_run=True)  # type: ignore[arg-type]
+    dialog.open()
+    return dialog
+
+
+SCREENS: dict[str, Shot] = {
+    "start": _start,
+    "inspections": _inspections,
+    "subjects": _subjects,
+    "calculator": _calculator,
+    "settings": _settings,
+}
+
+
+def _demo_context() -> object:
+    from desktop.settings import Inspector, OfficeSettings
+    from desktop.store import Store
+    from desktop.store.demo import DemoOptions, make_demo
+    from desktop.ui.context import AppContext
+
+    path = OUT / ".home" / "demo.sqlite3"
+    if path.parent.exists():
+        shutil.rmtree(path.parent)
+    path.parent.mkdir(parents=True)
+    make_demo(path, DemoOptions(inspections=400, seed=3, end_date=DEMO_END))
+    store = Store.open(path)
+    store.save_office_settings(
+        OfficeSettings(
+            agency="法库县市场监督管理局",
+            inspecting_unit="法库县市场监督管理局",
+            inspectors=(Inspector("王明", "21010001"), Inspector("李华", "21010002")),
+            reconsideration_body="法库县人民政府",
+            court="法库县人民法院",
+        )
+    )
+    return AppContext(store)
 
 
 def shoot(scale: str) -> None:
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
     from desktop.ui.app import build_main_window, create_application
 
     app = create_application()
     size = SCALES[scale][1]
-    OUT.mkdir(parents=True, exist_ok=True)
+    context = _demo_context()
     for name, prepare in SCREENS.items():
-        window = build_main_window(None)
+        window = build_main_window(context)  # type: ignore[arg-type]
         window.resize(*size)
         window.show()
-        prepare(window)
-        QTimer.singleShot(300, app.quit)  # let layouts settle and the window paint
+        target_widget = prepare(window)
+        QTimer.singleShot(400, app.quit)  # let layouts settle and the window paint
         app.exec()
         target = OUT / f"{name}-{scale}.png"
-        window.grab().save(str(target))
+        target_widget.grab().save(str(target))  # type: ignore[attr-defined]
         print(target)
+        if target_widget is not window:
+            target_widget.close()  # type: ignore[attr-defined]
         window.close()
-    QApplication.processEvents()
 
 
 def main() -> int:
@@ -67,6 +130,7 @@ def main() -> int:
         env = dict(os.environ, QT_SCALE_FACTOR=factor, LIANGHENG_HOME=str(OUT / ".home"))
         env.setdefault("QT_QPA_PLATFORM", "xcb" if os.environ.get("DISPLAY") else "offscreen")
         subprocess.run([sys.executable, __file__, "--scale", scale], env=env, check=True)
+    shutil.rmtree(OUT / ".home", ignore_errors=True)
     return 0
 
 

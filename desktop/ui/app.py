@@ -54,15 +54,53 @@ def build_main_window(context: AppContext | None) -> MainWindow:
         window = MainWindow(None)
         window.add_page(_calculator_page, _("计量计算器"))
         return window
+    from PySide6.QtGui import QKeySequence, QShortcut
+
     from desktop.ui.start_page import StartPage
 
     window = MainWindow(context.db_path, is_demo=context.is_demo)
     window.context = context
-    window.add_page(StartPage(context), _("首页"))
-    window.add_page(lambda: _inspections_page(context), _("检查记录"))
+    start = StartPage(context)
+    start.open_requested.connect(lambda i: open_inspection(window, context, i))
+    start.new_requested.connect(lambda: new_inspection(window, context))
+    window.add_page(start, _("首页"))
+    window.add_page(lambda: _inspections_page(window, context), _("检查记录"))
+    window.add_page(lambda: _subjects_page(window, context), _("被检查单位"))
     window.add_page(_calculator_page, _("计量计算器"))
     window.settings_menu.addAction(_("单位与人员…"), lambda: _edit_settings(window, context))
+    shortcut = QShortcut(QKeySequence("Ctrl+N"), window)
+    shortcut.activated.connect(lambda: new_inspection(window, context))
     return window
+
+
+def open_inspection(window: MainWindow, context: AppContext, inspection_id: str) -> None:
+    """The walk-through of one inspection, in place of the lists until it is closed.
+
+    Deferred to the event loop: the request comes from inside a list's key or mouse event,
+    and replacing the page under that event's own widget crashes Qt."""
+    QTimer.singleShot(0, lambda: _show_inspection(window, context, inspection_id))
+
+
+def _show_inspection(window: MainWindow, context: AppContext, inspection_id: str) -> None:
+    from checklists.errors import UserError
+    from desktop.ui.errors import show_error
+    from desktop.ui.walk_view import InspectionView
+
+    try:
+        view = InspectionView(context, inspection_id)
+    except UserError as error:
+        show_error(window, error)
+        return
+    view.closed.connect(window.close_transient)
+    window.show_transient(view)
+
+
+def new_inspection(window: MainWindow, context: AppContext, subject_id: str | None = None) -> None:
+    from desktop.ui.new_inspection_dialog import NewInspectionDialog
+
+    dialog = NewInspectionDialog(context, subject_id, parent=window)
+    dialog.inspection_created.connect(lambda i: open_inspection(window, context, i))
+    dialog.open()
 
 
 def add_language_menu(window: MainWindow) -> None:
@@ -101,10 +139,20 @@ def _calculator_page() -> QWidget:
     return CalculatorPage()
 
 
-def _inspections_page(context: AppContext) -> QWidget:
+def _inspections_page(window: MainWindow, context: AppContext) -> QWidget:
     from desktop.ui.inspections_page import InspectionsPage
 
-    return InspectionsPage(context)
+    page = InspectionsPage(context)
+    page.open_requested.connect(lambda i: open_inspection(window, context, i))
+    return page
+
+
+def _subjects_page(window: MainWindow, context: AppContext) -> QWidget:
+    from desktop.ui.subjects_page import SubjectsPage
+
+    page = SubjectsPage(context)
+    page.new_inspection_requested.connect(lambda s: new_inspection(window, context, s))
+    return page
 
 
 def _edit_settings(window: MainWindow, context: AppContext) -> None:

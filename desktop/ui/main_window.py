@@ -40,7 +40,9 @@ class MainWindow(QMainWindow):
         )
         self._pages = QStackedWidget()
         self._factories: dict[QWidget, Callable[[], QWidget]] = {}
-        self._nav.currentRowChanged.connect(self._on_nav_row_changed)
+        self._transient: QWidget | None = None
+        self._nav.currentRowChanged.connect(self.show_row)
+        self._nav.itemClicked.connect(lambda item: self.show_row(self._nav.row(item)))
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -79,7 +81,7 @@ class MainWindow(QMainWindow):
         index = self._nav.count()
         if index <= 9:
             shortcut = QShortcut(QKeySequence(f"Ctrl+{index}"), self)
-            shortcut.activated.connect(lambda row=index - 1: self._nav.setCurrentRow(row))
+            shortcut.activated.connect(lambda row=index - 1: self.show_row(row))
         if self._nav.currentRow() < 0:
             self._nav.setCurrentRow(0)
 
@@ -103,9 +105,42 @@ class MainWindow(QMainWindow):
     def show_page(self, page: QWidget) -> None:
         self._nav.setCurrentRow(self._pages.indexOf(page))
 
-    def _on_nav_row_changed(self, row: int) -> None:
-        if row >= 0:
-            self._pages.setCurrentWidget(self.page(row))
+    @property
+    def transient(self) -> QWidget | None:
+        """The page shown outside the navigation (an open inspection), if any."""
+        return self._transient
+
+    def show_transient(self, widget: QWidget) -> None:
+        """Show a page that is not in the navigation until it closes or a page is chosen in
+        the navigation (everything in it is saved as it is typed, so leaving loses nothing).
+
+        The navigation keeps its row: clearing it would let the list select its first row
+        again when it takes the focus, from inside this very switch."""
+        self.close_transient()
+        self._transient = widget
+        self._pages.addWidget(widget)
+        self._pages.setCurrentWidget(widget)
+        widget.setFocus()
+
+    def close_transient(self) -> None:
+        widget, self._transient = self._transient, None
+        if widget is None:
+            return
+        self._pages.setCurrentWidget(self.page(max(self._nav.currentRow(), 0)))
+        self._pages.removeWidget(widget)
+        widget.hide()
+        widget.deleteLater()
+
+    def show_row(self, row: int) -> None:
+        """Navigation row ``row``: closes an open transient page and shows the row's page."""
+        if row < 0:
+            return
+        if self._nav.currentRow() != row:
+            self._nav.setCurrentRow(row)  # comes back here through currentRowChanged
+            return
+        if self._transient is not None:
+            self.close_transient()
+        self._pages.setCurrentWidget(self.page(row))
 
     def _on_about_triggered(self) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -132,5 +167,6 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self.close_transient()
         QSettings().setValue("main_window/geometry", self.saveGeometry())
         super().closeEvent(event)
