@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -66,7 +67,44 @@ def _settings(window: object) -> object:
     return dialog
 
 
+def _measured(store: Any, inspection_id: str, *, failing: bool) -> bool:
+    """Whether the first nozzle was measured (and, with ``failing``, whether a run failed)."""
+    answer = store.answers_for(inspection_id).get(("nozzle_error", "dispenser:1/nozzle:1"))
+    runs = (answer.value or {}).get("runs", []) if answer else []
+    verdicts = [run.get("result", {}).get("verdict") for run in runs]
+    return bool(runs) and (not failing or "fail" in verdicts)
+
+
+def _open_fuel_station(
+    window: Any, page: str, instance_key: str = "", *, failing: bool = False
+) -> object:
+    """A fuel-station inspection of the demo whose first nozzle was measured."""
+    from desktop.store import InspectionFilter
+    from desktop.ui.app import _show_inspection
+    from desktop.ui.walk_state import Page, Place
+
+    context = window.context
+    rows = context.store.list_inspections(InspectionFilter(checklist_id="fuel_station"), limit=400)
+    row = next((r for r in rows if _measured(context.store, r.id, failing=failing)), rows[0])
+    _show_inspection(window, context, row.id)
+    view = window.transient  # type: ignore[attr-defined]
+    view.go_to(Place(Page(page, instance_key)))
+    return window
+
+
+def _nozzle(window: object) -> object:
+    return _open_fuel_station(window, "nozzle", "dispenser:1/nozzle:1")
+
+
+def _findings(window: object) -> object:
+    from desktop.ui.walk_state import FINDINGS
+
+    return _open_fuel_station(window, FINDINGS, failing=True)
+
+
 SCREENS: dict[str, Shot] = {
+    "nozzle": _nozzle,
+    "findings": _findings,
     "start": _start,
     "inspections": _inspections,
     "subjects": _subjects,
@@ -100,11 +138,11 @@ def _demo_context() -> object:
 
 
 def shoot(scale: str) -> None:
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QEventLoop, QTimer
 
     from desktop.ui.app import build_main_window, create_application
 
-    app = create_application()
+    create_application()
     size = SCALES[scale][1]
     context = _demo_context()
     for name, prepare in SCREENS.items():
@@ -112,8 +150,9 @@ def shoot(scale: str) -> None:
         window.resize(*size)
         window.show()
         target_widget = prepare(window)
-        QTimer.singleShot(400, app.quit)  # let layouts settle and the window paint
-        app.exec()
+        settle = QEventLoop()  # not app.exec(): Qt 6's quit() closes the windows first
+        QTimer.singleShot(400, settle.quit)  # let layouts settle and the window paint
+        settle.exec()
         target = OUT / f"{name}-{scale}.png"
         target_widget.grab().save(str(target))  # type: ignore[attr-defined]
         print(target)

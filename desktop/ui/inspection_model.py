@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from checklists.i18n import N_, _, join
 from checklists.loader import Catalogue
@@ -143,3 +144,21 @@ class InspectionTableModel(QAbstractTableModel):
         if column == "outcome":
             return outcome_label(row.outcome)
         return join(row.inspectors)
+
+
+def inspection_table(model: InspectionTableModel, parent: QWidget | None = None) -> QTableView:
+    """A read-only, row-selecting view of inspections; the subject's name takes the space
+    left over, the other columns start at a width that fits their usual content."""
+    table = QTableView(parent)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    for column, width in enumerate((96, 0, 160, 100, 110, 150, 120)):
+        if width:
+            table.setColumnWidth(column, width)
+    return table

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QDate, QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -20,7 +17,7 @@ from checklists.i18n import _
 from checklists.outcome import PublishedResult
 from desktop.store import InspectionFilter, Status
 from desktop.ui.context import AppContext
-from desktop.ui.inspection_model import InspectionTableModel
+from desktop.ui.inspection_model import InspectionTableModel, inspection_table
 
 DEBOUNCE_MS = 200
 _ANY_DATE = QDate(2000, 1, 1)  # shown as 不限
@@ -68,26 +65,12 @@ class InspectionsPage(QWidget):
         self.date_from = _date_edit()
         self.date_to = _date_edit()
         self.count = QLabel()
-        self.table = self._make_table()
+        self.table = inspection_table(self.model)
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self.apply_filter)
         self._lay_out()
         self._connect()
         self._show_count()
-
-    def _make_table(self) -> QTableView:
-        table = QTableView()
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setAlternatingRowColors(True)
-        table.verticalHeader().setVisible(False)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((96, 300, 170, 110, 130, 190)):
-            table.setColumnWidth(column, width)
-        return table
 
     def _lay_out(self) -> None:
         filters = QHBoxLayout()

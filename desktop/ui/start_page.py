@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -19,7 +16,7 @@ from checklists.i18n import _
 from desktop.store import InspectionFilter, Status
 from desktop.store.ids import china_date
 from desktop.ui.context import AppContext
-from desktop.ui.inspection_model import InspectionTableModel
+from desktop.ui.inspection_model import InspectionTableModel, inspection_table
 
 
 class InspectionList(QWidget):
@@ -40,15 +37,7 @@ class InspectionList(QWidget):
         self.model.set_filter(where)
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((96, 300, 170, 110, 130, 190)):
-            self.table.setColumnWidth(column, width)
+        self.table = inspection_table(self.model)
         self.table.activated.connect(self._on_table_activated)
         self.model.modelReset.connect(self._show_heading)
         context.inspections_changed.connect(self.model.refresh)

@@ -256,7 +256,8 @@ class SubjectsPage(QWidget):
     def _inspections_html(self, count: int, recent: list[InspectionRow]) -> str:
         if not count:
             return "<b>" + escape(_("检查记录")) + "</b>：" + escape(_("尚无"))
-        lines = [f"<b>{escape(_('检查记录'))}</b>：" + escape(_("共 {n} 次").format(n=count))]
+        heading = escape(_("检查记录"))
+        lines = [f"<b>{heading}</b>：" + escape(_("共 {n} 次").format(n=count))]
         lines += [
             f"{escape(row.inspection_date)}　{escape(self._checklist_title(row.checklist_id))}"
             f"　{escape(_inspection_state(row))}"

@@ -3,7 +3,7 @@ suggested measure), the overall outcome, and what the record still needs before 
 finalized (``Inspection.readiness``). ``Enter`` on an entry jumps to its place.
 
 Finalizing, the seal and the signatures (issue 8) belong below the readiness list: the page
-keeps a clearly marked place for them (``self.finalize_area``).
+keeps a marked place for them below the list.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QLabel, QListView, QVBoxLayout, QWidget
 
-from checklists.i18n import _
+from checklists.i18n import _, join
 from checklists.record import Location
 from desktop.ui.walk_state import WalkState
 
@@ -37,14 +37,12 @@ class FindingsPage(QWidget):
         self.list.setAlternatingRowColors(True)
         self.list.setModel(self.model)
         self.list.activated.connect(self._on_list_activated)
-        self.finalize_area = QLabel(_("定稿、签名与铅封记录将在此处办理（尚未提供）。"))
-        self.finalize_area.setObjectName("finalize_area")
-        self.finalize_area.setStyleSheet("color:#666666; border:1px dashed #999999; padding:8px;")
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<h2>{_('检查结果')}</h2>"))
+        title = _("检查结果")
+        layout.addWidget(QLabel(f"<h2>{title}</h2>"))
         layout.addWidget(self.outcome)
         layout.addWidget(self.list, 1)
-        layout.addWidget(self.finalize_area)
+        # Issue 8 (finalize, signatures, seal) adds its controls below the list.
         self.refresh()
 
     def refresh(self) -> None:
@@ -60,15 +58,16 @@ class FindingsPage(QWidget):
         self._heading(_("不符合项（{n}）").format(n=len(findings)))
         for finding in findings:
             where = f"{finding.instance_label}：" if finding.instance_label else ""
-            basis = "；".join(
-                b.cite() + ("" if b.verified else f"[{_('未核实')}]") for b in finding.basis
+            unverified = _("［未核实］")
+            basis = _("；").join(
+                b.cite() + ("" if b.verified else unverified) for b in finding.basis
             )
-            measures = "、".join(m.label for m in finding.measures_taken)
+            measures = join(m.label for m in finding.measures_taken)
             lines = [
                 f"[{finding.severity.label}] {where}{finding.item.text}",
-                f"{_('情况')}：{finding.reason}",
-                f"{_('依据')}：{basis}",
-                f"{_('建议措施')}：{measures or _('（无）')}",
+                _("情况：{reason}").format(reason=finding.reason),
+                _("依据：{basis}").format(basis=basis),
+                _("建议措施：{measures}").format(measures=measures or _("（无）")),
             ]
             location = Location(finding.section.id, finding.item.id, finding.instance_key)
             self._entry("\n".join(lines), location, _RED)

@@ -108,7 +108,8 @@ class HeaderPage(QScrollArea):
         self.lines: dict[str, QLineEdit] = {}
         body = QWidget()
         column = QVBoxLayout(body)
-        column.addWidget(QLabel(f"<h2>{_('记录首部')}</h2>"))
+        title = _("记录首部")
+        column.addWidget(QLabel(f"<h2>{title}</h2>"))
         subject = header.subject
         about = f"<b>{subject.name}</b>　{subject.credit_code}<br/>{subject.address}"
         column.addWidget(QLabel(about))
@@ -172,9 +173,8 @@ class HeaderPage(QScrollArea):
         listed += [u for u in used if not any(_same(u, s) for s in listed)]
         self.listed = listed  # rows of the model keep their index into this list
         for number, standard in enumerate(listed):
-            text = (
-                f"{standard.name}  {standard.accuracy_class}  {_('证书')} {standard.certificate_no}"
-            )
+            certificate = _("证书 {number}").format(number=standard.certificate_no)
+            text = f"{standard.name}  {standard.accuracy_class}  {certificate}"
             text += "  " + _("有效期至 {date}").format(date=standard.valid_until or "?")
             if standard.expired_on(day):
                 text += "  " + _("【已过期】")

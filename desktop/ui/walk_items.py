@@ -70,8 +70,9 @@ STATUS_COLOUR = {
 def basis_html(item: Item) -> str:
     """依据 of an item, one per line; an unconfirmed clause says so."""
     lines = []
+    unverified = _("未核实")
     for basis in item.basis:
-        flag = "" if basis.verified else f" <span style='color:#b71c1c'>[{_('未核实')}]</span>"
+        flag = "" if basis.verified else f" <span style='color:#b71c1c'>[{unverified}]</span>"
         lines.append(f"{basis.cite()}{flag}")
     return _("依据：") + "；".join(lines) if lines else ""
 
@@ -91,7 +92,8 @@ class ItemWidget(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self._quiet = False
         marker = " <span style='color:#b71c1c'>*</span>" if item.required else ""
-        remark = f" <small>（{_('记录事项')}）</small>" if item.is_remark else ""
+        remark_text = _("（记录事项）")
+        remark = f" <small>{remark_text}</small>" if item.is_remark else ""
         self.title = QLabel(f"<b>{item.text}</b>{marker}{remark}")
         self.title.setWordWrap(True)
         self.status = QLabel()
@@ -269,7 +271,7 @@ class ChoiceWidget(ItemWidget):
         self.group = QButtonGroup(self)
         self.radios: dict[str, QRadioButton] = {}
         for n, option in enumerate(self.item.options, 1):
-            text = f"{n}  {option.text}" + (f"（{_('不符合')}）" if option.fails else "")
+            text = f"{n}  {option.text}" + (_("（不符合）") if option.fails else "")
             radio = QRadioButton(text)
             radio.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             radio.setObjectName(f"option_{option.value}")
@@ -278,7 +280,7 @@ class ChoiceWidget(ItemWidget):
             self.radios[option.value] = radio
             column.addWidget(radio)
         if self.item.allow_na:
-            radio = QRadioButton(f"0  {_('不适用')}")
+            radio = QRadioButton("0  " + _("不适用"))
             radio.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             radio.clicked.connect(lambda _checked: self.emit_value(NA))
             self.group.addButton(radio)

@@ -74,3 +74,17 @@ def test_switching_language_translates_and_falls_back_to_chinese() -> None:
         assert i18n._("合格") == "合格"
     finally:
         i18n.set_language("zh_CN")
+
+
+def test_no_translation_call_hides_inside_an_f_string() -> None:
+    """Babel cannot see _() inside an f-string (Python 3.11 tokenizes it as one string): such
+    text would stay Chinese in English mode."""
+    pattern = re.compile(r"""f(["']).*\{(escape\()?_\(["']""")
+    hidden = [
+        f"{path.relative_to(REPO)}:{number}"
+        for package in ("checklists", "desktop", "exports", "resources")
+        for path in (REPO / package).rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert not hidden, hidden
