@@ -47,6 +47,12 @@ def main() -> int:
     parser.add_argument("--db", type=Path)
     parser.add_argument("--inspections", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument(
+        "--frozen",
+        type=Path,
+        metavar="DIR",
+        help="a PyInstaller bundle (dist/liangheng) to time beside the source",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="liangheng-bench-"))
     db = args.db
@@ -74,6 +80,14 @@ def main() -> int:
     print(f"liangheng --startup-check (100k db): median {app_ms:.0f} ms over {args.runs} runs")
     print(f"bare PySide6 window:                median {bare_ms:.0f} ms")
     print(f"ratio: {app_ms / bare_ms:.2f}x (target <= 1.3x)")
+    if args.frozen:
+        frozen = [str(args.frozen / "liangheng-cli"), "--db", str(db), "--startup-check"]
+        timed(frozen, env)
+        frozen_ms = statistics.median(timed(frozen, env) for _ in range(args.runs)) * 1000
+        print(
+            f"frozen bundle --startup-check:      median {frozen_ms:.0f} ms "
+            f"({frozen_ms / app_ms:.2f}x the source run)"
+        )
     return 0
 
 

@@ -200,3 +200,9 @@ def test_frozen_gui_starts_and_reports_its_startup_time(bundle: Path, tmp_path: 
         [str(exe(bundle, "liangheng-cli")), "--startup-check"], cwd=tmp_path, env=env, timeout=120
     )
     assert done.stdout.strip().isdigit()
+
+
+def test_linux_bundle_stays_under_200_mb(bundle: Path) -> None:
+    size = sum(f.stat().st_size for f in bundle.rglob("*") if f.is_file() and not f.is_symlink())
+    print(f"\nbundle size: {size / 1e6:.0f} MB")
+    assert size < 200_000_000
