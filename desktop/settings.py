@@ -40,6 +40,12 @@ class OfficeSettings:
     that carries out the check (the bureau itself or a township 市场监管所),
     ``reconsideration_body`` and ``court`` the review bodies a 责令改正通知书 names
     (REFERENCE.md §8a), ``inspectors`` the officers usually sent out (chosen per inspection).
+
+    ``number_pattern`` makes the 文书编号 a record receives when it is finalized (Python
+    ``str.format``): ``{year}`` the year of sealing, ``{device}`` a 5-character code of this
+    laptop, ``{seq}`` the laptop's count of records that year (``{seq:04d}`` pads it to 0001),
+    ``{agency}`` and ``{unit}`` the names above. ``{device}`` and ``{seq}`` are required: two
+    laptops then never issue the same number (``desktop.store.seal.check_number_pattern``).
     """
 
     agency: str = ""
@@ -51,6 +57,9 @@ class OfficeSettings:
     notice_title: str = "责令改正通知书"
     judge_unverified: bool = True
     backups_kept: int = 10
+    number_pattern: str = "计检〔{year}〕{device}-{seq:04d}号"
+    # Where backups go; empty: paths.backup_dir(). May be a USB stick that is not plugged in.
+    backup_dir: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

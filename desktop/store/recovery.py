@@ -1,0 +1,232 @@
+"""Start-up check and restore (no Qt): what the GUI asks before it opens the database, and how
+a backup is put back without ever destroying the file it replaces.
+
+:func:`startup_check` opens the file the way the app does (:func:`~desktop.store.connection.
+connect`, read-only role), checks that it is ours and runs ``quick_check``; the full
+``integrity_check`` takes seconds on a large file and runs in the background or in ``verify``.
+
+:func:`restore` checks the backup in full first, copies it beside the database, moves the
+current file (and its ``-wal``/``-shm``) aside as ``<name>.damaged-YYYYMMDD-HHMMSS`` (or
+``.replaced-...`` when a sound file is replaced on request), and only then renames the copy
+into place. At every moment either the old file or the restored one is under the database's
+name, or (killed between the two renames) the old file is beside it and the copy is
+``<name>.restoring``: nothing is ever deleted or overwritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from checklists.i18n import _
+from desktop.store.backup import (
+    BackupInfo,
+    check_backup,
+    copy_database,
+    fsync_folder,
+    open_read_only,
+)
+from desktop.store.connection import Role, connect
+from desktop.store.errors import (
+    DatabaseBusyError,
+    DatabaseDamagedError,
+    DatabaseMissingError,
+    DatabaseReadOnlyError,
+    DatabaseUnreadableError,
+    DiskFullError,
+    FolderMissingError,
+    NotOurDatabaseError,
+    SchemaTooNewError,
+    StoreError,
+    UnsupportedLocationError,
+    translate,
+)
+from desktop.store.ids import CHINA
+from desktop.store.schema import check_ours
+
+RESTORING = ".restoring"
+
+
+class Health(StrEnum):
+    OK = "ok"
+    NEW = "new"  # no file yet: it will be created (its folder exists)
+    DAMAGED = "damaged"
+    NOT_OURS = "not_ours"
+    TOO_NEW = "too_new"
+    LOCKED = "locked"
+    READ_ONLY = "read_only"
+    FOLDER_MISSING = "folder_missing"
+    UNREADABLE = "unreadable"
+
+    @property
+    def usable(self) -> bool:
+        return self in (Health.OK, Health.NEW)
+
+
+@dataclass(frozen=True)
+class HealthReport:
+    health: Health
+    path: Path
+    message: str = ""  # for the user, empty when usable
+    problems: list[str] = field(default_factory=list)  # quick_check's findings
+
+    @property
+    def usable(self) -> bool:
+        return self.health.usable
+
+
+_BY_ERROR: tuple[tuple[type[StoreError], Health], ...] = (
+    (DatabaseDamagedError, Health.DAMAGED),
+    (NotOurDatabaseError, Health.NOT_OURS),
+    (SchemaTooNewError, Health.TOO_NEW),
+    (DatabaseBusyError, Health.LOCKED),
+    (DatabaseReadOnlyError, Health.READ_ONLY),
+    (FolderMissingError, Health.FOLDER_MISSING),
+    (UnsupportedLocationError, Health.UNREADABLE),
+    (DatabaseUnreadableError, Health.UNREADABLE),
+)
+
+
+def startup_check(db_path: Path, *, busy_timeout_ms: int = 3000) -> HealthReport:
+    """Whether the database at ``db_path`` can be opened for work, and if not, why."""
+    path = Path(db_path)
+    try:
+        problems = _quick_check(path, busy_timeout_ms)
+    except DatabaseMissingError:
+        return HealthReport(Health.NEW, path)
+    except StoreError as error:
+        return HealthReport(_classify(error), path, str(error))
+    if problems:
+        damaged = DatabaseDamagedError(path, "; ".join(problems[:3]))
+        return HealthReport(Health.DAMAGED, path, str(damaged), problems)
+    if not _writable(path):
+        return HealthReport(Health.READ_ONLY, path, str(DatabaseReadOnlyError(path)))
+    return HealthReport(Health.OK, path)
+
+
+def _quick_check(path: Path, busy_timeout_ms: int) -> list[str]:
+    db = connect(path, role=Role.READER, busy_timeout_ms=busy_timeout_ms)
+    try:
+        check_ours(db, path)
+        rows = [str(r[0]) for r in db.conn.execute("PRAGMA quick_check")]
+    except sqlite3.Error as exc:
+        raise translate(exc, path) or DatabaseDamagedError(path, str(exc)) from exc
+    finally:
+        db.close()
+    return [] if rows == ["ok"] else rows
+
+
+def _classify(error: StoreError) -> Health:
+    for kind, health in _BY_ERROR:
+        if isinstance(error, kind):
+            return health
+    return Health.UNREADABLE
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+# ---------------------------------------------------------------------- restore
+@dataclass(frozen=True)
+class RestoreResult:
+    restored: Path  # the database, now a copy of the backup
+    backup: BackupInfo
+    kept: list[Path]  # the replaced file and its -wal/-shm under their new names
+
+
+def restore(
+    backup: Path,
+    db_path: Path,
+    *,
+    reason: str = "damaged",
+    now: datetime | None = None,
+) -> RestoreResult:
+    """Put ``backup`` in place of the database at ``db_path`` and return what was done.
+
+    The backup is checked in full first (:class:`~desktop.store.backup.BackupInvalidError`);
+    the current file is kept beside as ``<name>.<reason>-YYYYMMDD-HHMMSS`` with its
+    ``-wal``/``-shm``. No connection to ``db_path`` may be open (close the Store first).
+    """
+    info = check_backup(backup, full=True)
+    db_path = Path(db_path)
+    if not db_path.parent.is_dir():
+        raise FolderMissingError(db_path)
+    staged = db_path.with_name(db_path.name + RESTORING)
+    source = open_read_only(info.path)
+    try:
+        copy_database(source, staged, journal_mode="WAL")
+    except (sqlite3.Error, OSError) as exc:
+        _remove(staged)
+        raise _write_error(exc, db_path) from exc
+    finally:
+        source.close()
+    kept = _move_aside(db_path, reason, now or datetime.now(UTC))
+    os.replace(staged, db_path)
+    fsync_folder(db_path.parent)
+    _verify_restored(db_path)
+    return RestoreResult(db_path, info, kept)
+
+
+def _write_error(exc: BaseException, path: Path) -> StoreError:
+    if isinstance(exc, sqlite3.Error):
+        return translate(exc, path) or DatabaseUnreadableError(path, str(exc))
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG):
+        return DiskFullError(path)
+    return DatabaseUnreadableError(path, str(exc))
+
+
+def aside_name(db_path: Path, reason: str, moment: datetime) -> Path:
+    """``<name>.<reason>-YYYYMMDD-HHMMSS`` (China time), ``-2``... if taken."""
+    stamp = moment.astimezone(CHINA).strftime("%Y%m%d-%H%M%S")
+    base = f"{db_path.name}.{reason}-{stamp}"
+    candidate, seq = db_path.with_name(base), 1
+    while any(Path(f"{candidate}{s}").exists() for s in ("", "-wal", "-shm")):
+        seq += 1
+        candidate = db_path.with_name(f"{base}-{seq}")
+    return candidate
+
+
+def _move_aside(db_path: Path, reason: str, moment: datetime) -> list[Path]:
+    """Rename the database and its -wal/-shm to the kept name; never overwrite anything."""
+    target = aside_name(db_path, reason, moment)
+    kept = []
+    for suffix in ("", "-wal", "-shm"):
+        current = Path(f"{db_path}{suffix}")
+        if current.exists():
+            moved = Path(f"{target}{suffix}")
+            os.rename(current, moved)  # the target was checked to be free
+            kept.append(moved)
+    fsync_folder(db_path.parent)
+    return kept
+
+
+def _verify_restored(db_path: Path) -> None:
+    db = connect(db_path, role=Role.READER)
+    try:
+        check_ours(db, db_path)
+        rows = [str(r[0]) for r in db.conn.execute("PRAGMA quick_check")]
+    finally:
+        db.close()
+    if rows != ["ok"]:
+        raise DatabaseDamagedError(db_path, _("恢复后的检查未通过：") + "; ".join(rows[:3]))
+
+
+def leftover_restore(db_path: Path) -> Path | None:
+    """A restored copy that was never moved into place (the app died between the renames)."""
+    staged = Path(db_path).with_name(Path(db_path).name + RESTORING)
+    with contextlib.suppress(OSError):
+        if staged.is_file():
+            return staged
+    return None
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
