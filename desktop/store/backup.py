@@ -214,19 +214,21 @@ def backup(
     *,
     keep: int,
     now: datetime | None = None,
+    parents: bool = False,
 ) -> Path:
     """Copy the database (a path, or the file of an open Store or Reader) into ``folder`` and
     return the new backup's path; keep the ``keep`` newest backups of that database.
 
-    ``folder`` is created if its parent exists (a configured folder on a USB stick that is
-    not plugged in gives :class:`BackupFolderMissingError`). The source is read through its
+    ``folder`` is created if its parent exists, or with all its parents if ``parents`` (the
+    default folder in the data folder); a configured folder on a USB stick that is not
+    plugged in gives :class:`BackupFolderMissingError`. The source is read through its
     own connection, so this may run in any thread while the writer keeps saving.
     """
     if keep < 1:
         raise ValueError("keep must be at least 1")
     db_path = Path(source if isinstance(source, (str, Path)) else source.path)
     folder = Path(folder)
-    _ensure_folder(folder)
+    _ensure_folder(folder, parents=parents)
     stem = db_path.name.removesuffix(SUFFIX) if db_path.name.endswith(SUFFIX) else db_path.stem
     final = _free_name(folder, stem, now or datetime.now(UTC))
     partial = folder / f".{final.name}{PARTIAL}"
@@ -253,9 +255,9 @@ def backup(
     return final
 
 
-def _ensure_folder(folder: Path) -> None:
+def _ensure_folder(folder: Path, *, parents: bool) -> None:
     try:
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(parents=parents, exist_ok=True)
     except OSError as exc:
         raise BackupFolderMissingError(folder) from exc
     if not folder.is_dir():
@@ -338,6 +340,10 @@ def rotate(folder: Path, stem: str, *, keep: int) -> list[Path]:
 def folder_for(settings: OfficeSettings) -> Path:
     """The backup folder the office chose, or the default one in the data folder."""
     return Path(settings.backup_dir) if settings.backup_dir.strip() else paths.backup_dir()
+
+
+def is_default_folder(settings: OfficeSettings) -> bool:
+    return not settings.backup_dir.strip()
 
 
 def kept_for(settings: OfficeSettings) -> int:
