@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Concatenate, ParamSpec, Protocol, TypeVar
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from checklists.errors import InputError, UserError
 from checklists.i18n import _
@@ -151,6 +151,8 @@ def translate(exc: sqlite3.Error, path: Path | None) -> StoreError | None:
     code = getattr(exc, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
     text = str(exc)
+    if "inspection is sealed" in text or "is append-only" in text:
+        return SealedRecordError()  # the schema's triggers (version 3)
     if primary in (_BUSY, _LOCKED) or "database is locked" in text:
         return DatabaseBusyError(path)
     if primary in (_CORRUPT, _NOTADB) or "malformed" in text or "not a database" in text:
@@ -189,3 +191,25 @@ def guarded(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P
             raise error from exc
 
     return wrapper
+
+
+class NotReadyError(StoreError):
+    """Finalizing was refused: ``issues`` (checklists.record.Issue) say what is missing."""
+
+    def __init__(self, issues: Sequence[Any]) -> None:
+        msg = _("还不能定稿，尚缺：{what}。请补全后再定稿。")
+        super().__init__(msg.format(what=_("；").join(str(i.message) for i in issues)))
+        self.issues = tuple(issues)
+
+
+class NotSealedError(StoreError):
+    def __init__(self, inspection_id: str) -> None:
+        super().__init__(_("该记录尚未定稿，不能“更正”：草稿可以直接修改。"))
+        self.inspection_id = inspection_id
+
+
+class SealedRecordError(StoreError):
+    """A write that a sealed record refuses (the database's triggers said no)."""
+
+    def __init__(self) -> None:
+        super().__init__(_("该记录已定稿封存，不能修改或删除。如需纠正，请使用“更正”并填写理由。"))

@@ -27,21 +27,29 @@ from desktop.store.errors import (
     translate,
 )
 from desktop.store.records import (
+    Amendment,
     Answer,
     AttachmentInfo,
+    AuditEntry,
     Inspection,
     InspectionFilter,
     InspectionRow,
     Instrument,
     ResumePosition,
+    Seal,
+    Signature,
     Standard,
     Subject,
+    amendment_from,
     answer_from,
     attachment_from,
+    audit_from,
     inspection_from,
     inspection_row_from,
     instrument_from,
     resume_from,
+    seal_from,
+    signature_from,
     standard_from,
     subject_from,
 )
@@ -311,6 +319,75 @@ class Reads:
         if hashlib.sha256(data).hexdigest() != row["sha256"]:
             raise DatabaseDamagedError(self.path, _("附件内容与其校验值不符"))
         return data
+
+    # ------------------------------------------------------------------ seals (schema 3)
+    _SIGNATURE_COLUMNS = (
+        "id, inspection_id, role, position, name, kind, image_sha256, note, signed_at"
+    )
+
+    @guarded
+    def signatures_for(self, inspection_id: str) -> list[Signature]:
+        """Signatures and their alternatives, inspectors first (by position)."""
+        rows = self._all(
+            f"SELECT {self._SIGNATURE_COLUMNS} FROM signatures "  # noqa: S608 - fixed columns
+            "WHERE inspection_id = ? ORDER BY role = 'witness', role = 'party', position",
+            (inspection_id,),
+        )
+        return [signature_from(r) for r in rows]
+
+    @guarded
+    def signature_image(self, signature_id: str) -> bytes | None:
+        """The PNG of a signature drawn on screen, checked against its SHA-256."""
+        sql = "SELECT image, image_sha256 FROM signatures WHERE id = ?"
+        row = self._must(_("签名"), signature_id, sql)
+        if row["image"] is None:
+            return None
+        data = bytes(row["image"])
+        if hashlib.sha256(data).hexdigest() != row["image_sha256"]:
+            raise DatabaseDamagedError(self.path, _("签名图像与其校验值不符"))
+        return data
+
+    @guarded
+    def seal_of(self, inspection_id: str) -> Seal | None:
+        """The seal of a finalized inspection (None for a draft)."""
+        row = self._one("SELECT * FROM seals WHERE inspection_id = ?", (inspection_id,))
+        return None if row is None else seal_from(row)
+
+    @guarded
+    def amendments_for(self, inspection_id: str) -> list[Amendment]:
+        """The corrections of a sealed record, oldest first (its history)."""
+        rows = self._all(
+            "SELECT * FROM amendments WHERE inspection_id = ? ORDER BY sequence", (inspection_id,)
+        )
+        return [amendment_from(r) for r in rows]
+
+    def effective_answers(self, inspection_id: str) -> dict[tuple[str, str], Answer]:
+        """The answers as they stand: the sealed originals with every amendment applied in
+        order (an amended answer carries the amendment's time and device)."""
+        answers = self.answers_for(inspection_id)
+        for amendment in self.amendments_for(inspection_id):
+            for change in amendment.changes:
+                key = (change.item_id, change.instance_key)
+                before = answers.get(key)
+                note = change.note if change.note is not None else (before.note if before else None)
+                if change.new is None and not note:
+                    answers.pop(key, None)
+                    continue
+                answers[key] = Answer(
+                    item_id=change.item_id, instance_key=change.instance_key, value=change.new,
+                    note=note, revision=(before.revision if before else 0) + 1,
+                    updated_at=amendment.created_at, device_id=amendment.device_id,
+                )  # fmt: skip
+        return answers
+
+    @guarded
+    def audit_for(self, record_id: str, *, limit: int = 1000) -> list[AuditEntry]:
+        """The audit lines of a record (an inspection: everything done to it), oldest first."""
+        rows = self._all(
+            "SELECT * FROM audit_log WHERE record_id = ? ORDER BY at, rowid LIMIT ?",
+            (record_id, limit),
+        )
+        return [audit_from(r) for r in rows]
 
     @guarded
     def resume_position(self, inspection_id: str) -> ResumePosition | None:

@@ -23,7 +23,7 @@ from checklists.i18n import N_, _
 
 class Status(StrEnum):
     DRAFT = "draft"  # 草稿: being recorded, answers may change
-    FINALIZED = "finalized"  # 已完成: sealed, read-only (issue 8)
+    FINALIZED = "finalized"  # 已完成 (定稿): sealed, read-only; corrections are amendments
     NOT_CARRIED_OUT = "not_carried_out"  # 未实施检查
 
     @property
@@ -162,6 +162,106 @@ class Inspection:
     created_at: str
     updated_at: str
     device_id: str
+    rectification_deadline: str | None = None  # 整改期限 (schema 3), ISO date
+
+
+class SignatureRole(StrEnum):
+    INSPECTOR = "inspector"  # 执法人员 (position 1 and 2)
+    PARTY = "party"  # 当事人
+    WITNESS = "witness"  # 见证人 (the party absent)
+
+
+class SignatureKind(StrEnum):
+    DRAWN = "drawn"  # drawn on screen: a PNG with its SHA-256
+    PAPER = "paper"  # signed on the printed record
+    REFUSED = "refused"  # the party refused to sign (noted)
+    ABSENT = "absent"  # the party was not present (a witness signs)
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A signature or its recorded alternative (REFERENCE.md §8); no image bytes here
+    (read them with ``signature_image``)."""
+
+    id: str
+    inspection_id: str
+    role: SignatureRole
+    position: int
+    name: str
+    kind: SignatureKind
+    image_sha256: str | None
+    note: str
+    signed_at: str
+
+    @property
+    def signed(self) -> bool:
+        """Signed on screen or on paper (not a refusal or absence)."""
+        return self.kind in (SignatureKind.DRAWN, SignatureKind.PAPER)
+
+
+@dataclass(frozen=True)
+class Seal:
+    """封存: the record's hash, chained to the device's previous seal, and its 文书编号."""
+
+    inspection_id: str
+    device_id: str
+    sequence: int
+    prev_seal_hash: str
+    seal_hash: str
+    canonical_version: int
+    document_no: str
+    number_year: int
+    number_seq: int
+    sealed_at: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    """One corrected answer of an amendment (``old`` is the effective value before it)."""
+
+    item_id: str
+    instance_key: str
+    new: Any
+    old: Any = None
+    note: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = {"item_id": self.item_id, "instance_key": self.instance_key, "old": self.old,
+                "new": self.new}  # fmt: skip
+        if self.note is not None:
+            data["note"] = self.note
+        return data
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """更正: a correction after sealing, with its required reason; the original stays."""
+
+    id: str
+    inspection_id: str
+    sequence: int
+    reason: str
+    changes: tuple[AnswerChange, ...]
+    created_at: str
+    device_id: str
+    actor: str
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of the append-only audit log (操作记录)."""
+
+    id: str
+    at: str
+    device_id: str
+    actor: str
+    table_name: str
+    record_id: str
+    action: str
+    details: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -275,3 +375,33 @@ def attachment_from(row: sqlite3.Row) -> AttachmentInfo:
 
 def resume_from(row: sqlite3.Row) -> ResumePosition:
     return ResumePosition(**dict(row))
+
+
+def signature_from(row: sqlite3.Row) -> Signature:
+    data = dict(row)
+    data["role"] = SignatureRole(data["role"])
+    data["kind"] = SignatureKind(data["kind"])
+    return Signature(**data)
+
+
+def seal_from(row: sqlite3.Row) -> Seal:
+    return Seal(**dict(row))
+
+
+def change_from(data: dict[str, Any]) -> AnswerChange:
+    return AnswerChange(
+        item_id=data["item_id"], instance_key=data.get("instance_key", ""), new=data.get("new"),
+        old=data.get("old"), note=data.get("note"),
+    )  # fmt: skip
+
+
+def amendment_from(row: sqlite3.Row) -> Amendment:
+    data = dict(row)
+    data["changes"] = tuple(change_from(c) for c in loads(data["changes"]))
+    return Amendment(**data)
+
+
+def audit_from(row: sqlite3.Row) -> AuditEntry:
+    data = dict(row)
+    data["details"] = loads(data["details"])
+    return AuditEntry(**data)

@@ -191,12 +191,63 @@ TRIGGERS: dict[str, str] = {
         END""",
 }
 
+# Version 3 (issue 8): what a sealed record may never become. ``RAISE(ABORT)`` undoes the
+# statement; the store's transaction then rolls back as a whole.
+_SEALED = "(SELECT status FROM inspections WHERE id = {row}.inspection_id) = 'finalized'"
+_APPEND_ONLY = ("audit_log", "seals", "amendments")
+_FROZEN_CHILDREN = ("answers", "attachments", "signatures")
+SEAL_TRIGGERS: dict[str, str] = {
+    **{
+        f"{table}_no_{action.lower()}": f"""
+        CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} BEGIN
+            SELECT RAISE(ABORT, '{table} is append-only');
+        END"""
+        for table in _APPEND_ONLY
+        for action in ("UPDATE", "DELETE")
+    },
+    **{
+        f"{table}_sealed_{action.lower()}": f"""
+        CREATE TRIGGER {table}_sealed_{action.lower()} BEFORE {action} ON {table}
+        WHEN {_SEALED.format(row="new" if action == "INSERT" else "old")} BEGIN
+            SELECT RAISE(ABORT, 'the inspection is sealed');
+        END"""
+        for table in _FROZEN_CHILDREN
+        for action in ("INSERT", "UPDATE", "DELETE")
+    },
+    "inspections_sealed_update": """
+        CREATE TRIGGER inspections_sealed_update BEFORE UPDATE ON inspections
+        WHEN old.status = 'finalized' BEGIN
+            SELECT RAISE(ABORT, 'the inspection is sealed');
+        END""",
+    "inspections_sealed_delete": """
+        CREATE TRIGGER inspections_sealed_delete BEFORE DELETE ON inspections
+        WHEN old.status = 'finalized' BEGIN
+            SELECT RAISE(ABORT, 'the inspection is sealed');
+        END""",
+    # A seal only for a finalized record: the store writes the status first, then the seal.
+    "seals_only_finalized": """
+        CREATE TRIGGER seals_only_finalized BEFORE INSERT ON seals
+        WHEN (SELECT status FROM inspections WHERE id = new.inspection_id)
+             IS NOT 'finalized' BEGIN
+            SELECT RAISE(ABORT, 'only a finalized inspection is sealed');
+        END""",
+    "amendments_only_sealed": """
+        CREATE TRIGGER amendments_only_sealed BEFORE INSERT ON amendments
+        WHEN NOT EXISTS (SELECT 1 FROM seals WHERE inspection_id = new.inspection_id) BEGIN
+            SELECT RAISE(ABORT, 'only a sealed inspection is amended');
+        END""",
+}
+TRIGGERS.update(SEAL_TRIGGERS)
 
-def create_triggers(db: Database) -> None:
-    """(Re)create every trigger of the current schema; call it after any ``transform()``."""
+
+def create_triggers(db: Database, *, version: int | None = None) -> None:
+    """(Re)create every trigger of the schema (at ``version``, default: the latest); call it
+    after any ``transform()``. A test checks that all exist after migrating every fixture."""
+    version = len(MIGRATIONS) if version is None else version
     for name, sql in TRIGGERS.items():
-        db.execute(f"DROP TRIGGER IF EXISTS {name}")
-        db.execute(sql)
+        if version >= 3 or name not in SEAL_TRIGGERS:
+            db.execute(f"DROP TRIGGER IF EXISTS {name}")
+            db.execute(sql)
 
 
 def _v2_subject_search(db: Database) -> None:
@@ -206,13 +257,95 @@ def _v2_subject_search(db: Database) -> None:
         "INSERT INTO subjects_fts (subject_id, name, address, credit_code) "
         "SELECT id, name, address, coalesce(credit_code, '') FROM subjects"
     )
-    create_triggers(db)
+    create_triggers(db, version=2)
+
+
+# Signatures, seals, amendments and the audit log (issue 8; DESIGN.md data flow step 4).
+_V3 = f"""
+ALTER TABLE inspections ADD COLUMN rectification_deadline TEXT
+    CHECK (rectification_deadline IS NULL OR date(rectification_deadline) IS NOT NULL);
+
+-- 签名: role inspector (position 1, 2: the two 执法人员), party (当事人) or witness (见证人).
+-- kind: drawn on screen (image = PNG, image_sha256), paper (signed on the printed record),
+-- refused (the party refused: note says so, no image), absent (the party was not present:
+-- a witness signs instead).
+CREATE TABLE signatures ({_RECORD},
+    inspection_id TEXT NOT NULL REFERENCES inspections (id) ON DELETE CASCADE,
+    role TEXT NOT NULL CHECK (role IN ('inspector', 'party', 'witness')),
+    position INTEGER NOT NULL DEFAULT 0 CHECK (position >= 0),
+    name TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL CHECK (kind IN ('drawn', 'paper', 'refused', 'absent')),
+    image_sha256 TEXT CHECK (image_sha256 IS NULL OR length(image_sha256) = 64),
+    note TEXT NOT NULL DEFAULT '',
+    signed_at TEXT NOT NULL,
+    image BLOB,
+    CHECK ((kind = 'drawn') = (image IS NOT NULL AND image_sha256 IS NOT NULL)),
+    CHECK (kind NOT IN ('refused', 'absent') OR role = 'party'),
+    UNIQUE (inspection_id, role, position)
+) STRICT;
+
+-- 封存: one per finalized inspection. ``sequence`` numbers the seals of one device (1, 2, ...)
+-- and ``prev_seal_hash`` is the seal_hash of the one before (64 zeros for the first): a chain.
+-- ``number_year``/``number_seq`` make the document number (per device and year).
+CREATE TABLE seals (
+    inspection_id TEXT PRIMARY KEY NOT NULL REFERENCES inspections (id),
+    device_id TEXT NOT NULL,
+    sequence INTEGER NOT NULL CHECK (sequence >= 1),
+    prev_seal_hash TEXT NOT NULL CHECK (length(prev_seal_hash) = 64),
+    seal_hash TEXT NOT NULL CHECK (length(seal_hash) = 64),
+    canonical_version INTEGER NOT NULL,
+    document_no TEXT NOT NULL UNIQUE CHECK (document_no <> ''),
+    number_year INTEGER NOT NULL,
+    number_seq INTEGER NOT NULL CHECK (number_seq >= 1),
+    sealed_at TEXT NOT NULL,
+    actor TEXT NOT NULL DEFAULT '',
+    UNIQUE (device_id, sequence),
+    UNIQUE (device_id, number_year, number_seq)
+) STRICT;
+
+-- 更正: a correction after sealing; the original answers stay. ``changes`` is a JSON list of
+-- {{"item_id", "instance_key", "old", "new"}}; ``hash`` chains to the seal (sequence 1) or the
+-- amendment before.
+CREATE TABLE amendments (
+    id TEXT PRIMARY KEY NOT NULL,
+    inspection_id TEXT NOT NULL REFERENCES seals (inspection_id),
+    sequence INTEGER NOT NULL CHECK (sequence >= 1),
+    reason TEXT NOT NULL CHECK (trim(reason) <> ''),
+    changes TEXT NOT NULL CHECK (json_valid(changes)),
+    created_at TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    actor TEXT NOT NULL DEFAULT '',
+    prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
+    hash TEXT NOT NULL CHECK (length(hash) = 64),
+    UNIQUE (inspection_id, sequence)
+) STRICT;
+
+-- 操作记录: every change, appended in the same transaction as the change itself.
+CREATE TABLE audit_log (
+    id TEXT PRIMARY KEY NOT NULL,
+    at TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    details TEXT NOT NULL DEFAULT '{{}}' CHECK (json_valid(details))
+) STRICT;
+CREATE INDEX audit_log_record ON audit_log (record_id, at);
+CREATE INDEX audit_log_at ON audit_log (at);
+"""
+
+
+def _v3_seals(db: Database) -> None:
+    """Signatures, seals, amendments, the audit log and the triggers that keep them."""
+    db.executescript(_V3)
+    create_triggers(db, version=3)
 
 
 Migration = Callable[[Database], None]
 
 # Append only. The position (1-based) is the schema version the migration produces.
-MIGRATIONS: tuple[Migration, ...] = (_v1_core, _v2_subject_search)
+MIGRATIONS: tuple[Migration, ...] = (_v1_core, _v2_subject_search, _v3_seals)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

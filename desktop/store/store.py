@@ -9,6 +9,8 @@ One method per user action (STYLE.md): create a subject, add an instrument, save
 Every method that writes more than one row does it in one transaction; saving an answer is the
 hot path: one UPSERT and one
 commit with ``synchronous=FULL``: when ``save_answer`` returns, the answer is on disk.
+Every write also appends its line to the audit log in the same transaction
+(:mod:`desktop.store.audit`); only the resume position (where the cursor is) is not audited.
 It is a single INSERT ... SELECT ... ON CONFLICT statement that also checks that the inspection
 is still a draft; the inspection row itself is not rewritten on every answer (its
 ``updated_at`` changes with the header, the outcome and the status).
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, NoReturn, Self
@@ -26,7 +28,9 @@ from typing import Any, NoReturn, Self
 from sqlite_utils import Database
 
 from checklists.i18n import N_, _
+from checklists.record import Issue
 from desktop.settings import OfficeSettings
+from desktop.store import audit, finalize
 from desktop.store.connection import DEFAULT_BUSY_TIMEOUT_MS, Role, connect
 from desktop.store.errors import (
     AttachmentTooLargeError,
@@ -40,13 +44,20 @@ from desktop.store.errors import (
 from desktop.store.ids import check_date, china_date, new_id, utc_now
 from desktop.store.reads import OFFICE_SETTINGS_KEY, Reader, Reads
 from desktop.store.records import (
+    Amendment,
+    AnswerChange,
     AttachmentInfo,
     Inspection,
     Instrument,
+    Seal,
+    Signature,
+    SignatureKind,
+    SignatureRole,
     Standard,
     Status,
     Subject,
     dumps,
+    loads,
 )
 from desktop.store.schema import check_ours, migrate
 
@@ -165,6 +176,20 @@ class Store(Reads):
         if self.db.conn.execute(sql, values).rowcount != 1:
             raise RecordNotFoundError(_(_WHAT[table]), record_id)
 
+    def _audit(
+        self,
+        table: str,
+        record_id: str,
+        action: str,
+        details: Mapping[str, Any] | None = None,
+        *,
+        inspection_id: str | None = None,
+    ) -> None:
+        audit.append(
+            self.db.conn, device_id=self._device_id, table=table, record_id=record_id,
+            action=action, details=details, inspection_id=inspection_id,
+        )  # fmt: skip
+
     @staticmethod
     def _checked(changes: Mapping[str, Any], allowed: frozenset[str]) -> dict[str, Any]:
         unknown = set(changes) - allowed
@@ -177,6 +202,7 @@ class Store(Reads):
         """Mark this database as demo data (never mixed with real work)."""
         with self.db.atomic():
             self.db.conn.execute("UPDATE meta SET value = '1' WHERE key = 'is_demo'")
+            self._audit("meta", "is_demo", "mark_demo")
 
     def save_office_settings(self, settings: OfficeSettings) -> None:
         """Keep the office's settings with this database (one row of meta)."""
@@ -186,6 +212,7 @@ class Store(Reads):
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (OFFICE_SETTINGS_KEY, settings.to_json()),
             )
+            self._audit("meta", OFFICE_SETTINGS_KEY, "settings", loads(settings.to_json()))
 
     # ------------------------------------------------------------------ subjects
     def _refuse_duplicate_code(self, code: str | None, subject_id: str | None) -> None:
@@ -206,6 +233,7 @@ class Store(Reads):
         with self.db.atomic():
             self._refuse_duplicate_code(row.get("credit_code"), None)
             self._insert("subjects", row)
+            self._audit("subjects", row["id"], "create", _details(row))
         return self.get_subject(row["id"])
 
     @guarded
@@ -215,6 +243,7 @@ class Store(Reads):
             if "credit_code" in values:
                 self._refuse_duplicate_code(values["credit_code"], subject_id)
             self._update("subjects", subject_id, values)
+            self._audit("subjects", subject_id, "update", _details(values))
         return self.get_subject(subject_id)
 
     # ------------------------------------------------------------------ instruments, standards
@@ -227,12 +256,15 @@ class Store(Reads):
         with self.db.atomic():
             self.get_subject(subject_id)  # a clear error instead of a foreign-key failure
             self._insert("instruments", row)
+            self._audit("instruments", row["id"], "create", _details(row))
         return self.get_instrument(row["id"])
 
     @guarded
     def update_instrument(self, /, instrument_id: str, **changes: Any) -> Instrument:
         with self.db.atomic():
-            self._update("instruments", instrument_id, self._checked(changes, INSTRUMENT_FIELDS))
+            values = self._checked(changes, INSTRUMENT_FIELDS)
+            self._update("instruments", instrument_id, values)
+            self._audit("instruments", instrument_id, "update", _details(values))
         return self.get_instrument(instrument_id)
 
     @guarded
@@ -243,12 +275,15 @@ class Store(Reads):
         row.update(self._checked(fields, STANDARD_FIELDS - {"name", "kind"}))
         with self.db.atomic():
             self._insert("standards", row)
+            self._audit("standards", row["id"], "create", _details(row))
         return self.get_standard(row["id"])
 
     @guarded
     def update_standard(self, /, standard_id: str, **changes: Any) -> Standard:
         with self.db.atomic():
-            self._update("standards", standard_id, self._checked(changes, STANDARD_FIELDS))
+            values = self._checked(changes, STANDARD_FIELDS)
+            self._update("standards", standard_id, values)
+            self._audit("standards", standard_id, "update", _details(values))
         return self.get_standard(standard_id)
 
     # ------------------------------------------------------------------ inspections
@@ -285,6 +320,7 @@ class Store(Reads):
                 "header": dumps(dict(header or {})),
             }
             self._insert("inspections", row)
+            self._audit("inspections", row["id"], "create", _details(row), inspection_id=row["id"])
         return self.get_inspection(row["id"])
 
     def _touch_draft(
@@ -338,6 +374,9 @@ class Store(Reads):
             ).fetchone()  # fmt: skip
             if row is None:
                 self._refuse_closed(inspection_id)
+            details = {"item_id": item_id, "instance_key": instance_key, "value": value,
+                       "note": note, "revision": row[0]}  # fmt: skip
+            self._audit("answers", inspection_id, "answer", details, inspection_id=inspection_id)
         revision: int = row[0]
         return revision
 
@@ -351,17 +390,27 @@ class Store(Reads):
         if "inspection_date" in values:
             values["inspection_date"] = check_date(values["inspection_date"])
         values["header"] = dumps(dict(header))
-        return self._change_inspection(inspection_id, values)
+        return self._change_inspection(inspection_id, values, "header")
 
     @guarded
     def set_outcome(self, inspection_id: str, outcome: str | None) -> int:
         """The overall outcome code (vocabulary of the published results) of a draft."""
-        return self._change_inspection(inspection_id, {"outcome": outcome})
+        return self._change_inspection(inspection_id, {"outcome": outcome}, "outcome")
 
-    def _change_inspection(self, inspection_id: str, values: Mapping[str, Any]) -> int:
+    @guarded
+    def set_rectification_deadline(self, inspection_id: str, deadline: str | None) -> int:
+        """整改期限 (``YYYY-MM-DD`` or None) of a draft; required to finalize with findings."""
+        value = check_date(deadline) if deadline else None
+        return self._change_inspection(inspection_id, {"rectification_deadline": value}, "deadline")
+
+    def _change_inspection(self, inspection_id: str, values: Mapping[str, Any], action: str) -> int:
         with self.db.atomic():
             self._touch_draft(inspection_id)
             self._update("inspections", inspection_id, values)
+            self._audit(
+                "inspections", inspection_id, action, _details(values),
+                inspection_id=inspection_id,
+            )  # fmt: skip
             return self.get_inspection(inspection_id).revision
 
     @guarded
@@ -385,7 +434,7 @@ class Store(Reads):
             "note": note,
             "ended_at": utc_now(),
         }
-        return self._change_inspection(inspection_id, values)
+        return self._change_inspection(inspection_id, values, "not_carried_out")
 
     @guarded
     def reopen(self, inspection_id: str) -> int:
@@ -394,9 +443,53 @@ class Store(Reads):
         with self.db.atomic():
             self._touch_draft(inspection_id, allow=(Status.NOT_CARRIED_OUT,))
             self._update("inspections", inspection_id, values)
+            self._audit("inspections", inspection_id, "reopen", inspection_id=inspection_id)
             return self.get_inspection(inspection_id).revision
 
-    # Issue 8 adds finalize(): seal, document number, evidence PDF; sealed rows refuse updates.
+    # ------------------------------------------------------------------ signatures, seal, amend
+    @guarded
+    def sign(
+        self,
+        inspection_id: str,
+        role: SignatureRole | str,
+        kind: SignatureKind | str,
+        *,
+        name: str = "",
+        position: int = 0,
+        image: bytes | None = None,
+        note: str = "",
+    ) -> Signature:
+        """Record (or replace) a signature of a draft: an inspector (position 1 or 2), the party
+        or the witness; drawn (``image``: PNG bytes), on paper, or for the party refused (a
+        ``note`` is required) or absent (then a witness signs)."""
+        return finalize.sign(
+            self, inspection_id, SignatureRole(role), SignatureKind(kind), name=name,
+            position=position, image=image, note=note,
+        )  # fmt: skip
+
+    @guarded
+    def remove_signature(
+        self, inspection_id: str, role: SignatureRole | str, position: int = 0
+    ) -> None:
+        """Take back a signature of a draft (the party's also removes the witness's)."""
+        finalize.remove_signature(self, inspection_id, SignatureRole(role), position)
+
+    @guarded
+    def finalize(
+        self, inspection_id: str, *, outcome: str | None = None, missing: Sequence[Issue] = ()
+    ) -> Seal:
+        """Seal a draft in one transaction: signatures checked, status ``finalized``, outcome,
+        document number, seal hash chained to this device's previous seal, audit line.
+        ``missing``: the record's own readiness issues (``Inspection.readiness``); NotReadyError
+        if there are any or a signature is missing. Read-only from then on."""
+        return finalize.finalize(self, inspection_id, outcome=outcome, missing=missing)
+
+    @guarded
+    def amend(self, inspection_id: str, reason: str, changes: Sequence[AnswerChange]) -> Amendment:
+        """更正 a sealed record: new values for answers, with a required reason; the original
+        answers stay (``effective_answers`` applies the amendments, ``amendments_for`` lists
+        them)."""
+        return finalize.amend(self, inspection_id, reason, changes)
 
     # ------------------------------------------------------------------ attachments, position
     @guarded
@@ -430,6 +523,10 @@ class Store(Reads):
         with self.db.atomic():
             self._touch_draft(inspection_id, allow=(Status.DRAFT, Status.NOT_CARRIED_OUT))
             self._insert("attachments", row)
+            details = {k: row[k] for k in ("id", "item_id", "instance_key", "filename", "mime",
+                                           "caption", "size", "sha256")}  # fmt: skip
+            self._audit("attachments", inspection_id, "attach", details,
+                        inspection_id=inspection_id)  # fmt: skip
         return next(a for a in self.attachments_for(inspection_id) if a.id == row["id"])
 
     @guarded
@@ -445,3 +542,14 @@ class Store(Reads):
                 "instance_key = excluded.instance_key, updated_at = excluded.updated_at",
                 (inspection_id, section, item_id, instance_key, utc_now()),
             )
+
+
+def _details(row: Mapping[str, Any]) -> dict[str, Any]:
+    """What an audit line says about a row: its columns without the bookkeeping, JSON columns
+    as data."""
+    skip = {"revision", "created_at", "updated_at", "device_id", "data"}
+    return {
+        name: loads(value) if name in _JSON_FIELDS and isinstance(value, str) else value
+        for name, value in row.items()
+        if name not in skip
+    }

@@ -140,8 +140,92 @@ def write_rows_v1(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE meta SET value = ? WHERE key = 'device_id'", (DEVICE,))
 
 
+# Version 3: a second inspection, sealed, with signatures, an amendment and audit lines.
+SEALED = {
+    **INSPECTION,
+    "id": "0190a000-0000-7000-8000-000000000009",
+    "status": "draft",  # finalized after its answers and signatures are in (triggers)
+    "outcome": "correction_ordered",
+    "ended_at": "2026-05-11T02:30:00.000Z",
+}
+SEALED_ANSWERS = [
+    {**ANSWERS[0], "id": "0190a000-0000-7000-8000-00000000000a", "inspection_id": SEALED["id"],
+     "item_id": "mgmt_system", "value": '"no"', "revision": 1},
+    {**ANSWERS[1], "id": "0190a000-0000-7000-8000-00000000000b", "inspection_id": SEALED["id"]},
+]  # fmt: skip
+SIGNATURE_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010800000000"
+    "3a7e9b550000000a49444154789c63686800000082008177cd72b60000000049454e44ae426082"
+)
+SIGNATURES = [
+    {"id": "0190a000-0000-7000-8000-00000000000c", "role": "inspector", "position": 1,
+     "name": "王立新", "kind": "drawn", "image": SIGNATURE_PNG,
+     "image_sha256": hashlib.sha256(SIGNATURE_PNG).hexdigest()},
+    {"id": "0190a000-0000-7000-8000-00000000000d", "role": "inspector", "position": 2,
+     "name": "刘丽", "kind": "paper"},
+    {"id": "0190a000-0000-7000-8000-00000000000e", "role": "party", "position": 0,
+     "name": "", "kind": "refused", "note": "当事人拒绝签名，由执法人员注明。"},
+]  # fmt: skip
+SEAL = {
+    "inspection_id": SEALED["id"],
+    "device_id": DEVICE,
+    "sequence": 1,
+    "canonical_version": 1,
+    "document_no": "计检〔2026〕FXTUR-0001号",
+    "number_year": 2026,
+    "number_seq": 1,
+    "sealed_at": "2026-05-11T02:31:00.000Z",
+    "actor": "王立新、刘丽",
+}
+AMENDMENT = {
+    "id": "0190a000-0000-7000-8000-00000000000f",
+    "inspection_id": SEALED["id"],
+    "sequence": 1,
+    "reason": "笔误：计量管理制度实际已建立",
+    "changes": '[{"item_id":"mgmt_system","instance_key":"","old":"no","new":"yes"}]',
+    "created_at": "2026-05-12T01:00:00.000Z",
+    "device_id": DEVICE,
+    "actor": "王立新、刘丽",
+}
+
+
+def write_rows_v3(conn: sqlite3.Connection) -> None:
+    """Version 1's rows, and a sealed record with an amendment (hashes by seal version 1)."""
+    from desktop.store import seal
+
+    write_rows_v1(conn)
+    _insert(conn, "inspections", {**SEALED, "rectification_deadline": "2026-05-25"})
+    for answer in SEALED_ANSWERS:
+        _insert(conn, "answers", answer)
+    for signature in SIGNATURES:
+        row = {"inspection_id": SEALED["id"], "signed_at": "2026-05-11T02:29:00.000Z",
+               **signature}  # fmt: skip
+        _insert(conn, "signatures", row)
+    conn.execute("UPDATE inspections SET status = 'finalized' WHERE id = ?", (SEALED["id"],))
+    content = seal.load_content(conn, SEALED["id"])
+    assert content is not None
+    digest = seal.seal_hash(seal.GENESIS, content, SEAL)
+    row = {**SEAL, "prev_seal_hash": seal.GENESIS, "seal_hash": digest}
+    _plain_insert(conn, "seals", row)
+    amendment = {**AMENDMENT, "prev_hash": digest}
+    amendment["hash"] = seal.amendment_hash(digest, amendment)
+    _plain_insert(conn, "amendments", amendment)
+    for n, action in enumerate(("create", "answer", "sign", "finalize", "amend")):
+        _plain_insert(conn, "audit_log", {
+            "id": f"0190a000-0000-7000-8000-0000000001{n:02d}", "at": f"2026-05-11T02:3{n}:00.000Z",
+            "device_id": DEVICE, "actor": "王立新、刘丽", "table_name": "inspections",
+            "record_id": SEALED["id"], "action": action, "details": "{}",
+        })  # fmt: skip
+
+
+def _plain_insert(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
+    names = ", ".join(row)
+    marks = ", ".join("?" * len(row))
+    conn.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(row.values()))
+
+
 # version -> how to write the rows at that version (a new shape gets its own writer)
-WRITERS = {1: write_rows_v1, 2: write_rows_v1}
+WRITERS = {1: write_rows_v1, 2: write_rows_v1, 3: write_rows_v3}
 
 
 def make(version: int, target: Path) -> Path:

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from desktop.store import SCHEMA_VERSION, Store
 from desktop.store.connection import connect
-from desktop.store.errors import NotOurDatabaseError, SchemaTooNewError
+from desktop.store.errors import InspectionClosedError, NotOurDatabaseError, SchemaTooNewError
 from desktop.store.schema import (
     APPLICATION_ID,
     MIGRATIONS,
@@ -24,6 +24,7 @@ from desktop.store.schema import (
     migrate,
     user_version,
 )
+from desktop.store.verify import verify
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
@@ -105,7 +106,7 @@ def test_migrated_fixture_keeps_working(version: int, tmp_path: Path) -> None:
         assert [s.id for s in store.search_subjects("大民屯")] == [MF.SUBJECT["id"]]
         store.update_subject(MF.SUBJECT["id"], name="新民市大民屯加油站（更名）")
         assert [s.id for s in store.search_subjects("更名")] == [MF.SUBJECT["id"]]
-        assert store.count_inspections() == 1
+        assert store.count_inspections() == (2 if version >= 3 else 1)
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -166,3 +167,36 @@ def test_someone_elses_sqlite_file_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(NotOurDatabaseError, match="不是量衡的数据库"):
         Store.open(path)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_migrated_fixture_finalizes_seals_and_verifies(version: int, tmp_path: Path) -> None:
+    """Schema 3 on old data: a draft is signed and sealed, chained after any older seal, the
+    audit log records it and ``verify`` recomputes every seal (also the fixture's own)."""
+    with Store.open(_copy(version, tmp_path), create=False) as store:
+        inspection_id = MF.INSPECTION["id"]
+        store.sign(inspection_id, "inspector", "paper", name="王立新", position=1)
+        store.sign(inspection_id, "inspector", "paper", name="刘丽", position=2)
+        store.sign(inspection_id, "party", "absent", note="负责人外出")
+        store.sign(inspection_id, "witness", "paper", name="村委会李主任")
+        seal = store.finalize(inspection_id, outcome="no_problem")
+        assert seal.sequence == (2 if version >= 3 else 1)
+        assert [e.action for e in store.audit_for(inspection_id)][-1] == "finalize"
+        report = verify(store.db.conn)
+        assert report.ok, [p.line() for p in report.problems]
+        assert report.seals == (2 if version >= 3 else 1)
+
+
+def test_the_v3_fixture_keeps_its_seal_amendment_and_history(tmp_path: Path) -> None:
+    with Store.open(_copy(3, tmp_path), create=False) as store:
+        sealed = MF.SEALED["id"]
+        seal = store.seal_of(sealed)
+        assert seal is not None
+        assert seal.document_no == MF.SEAL["document_no"]
+        assert store.answers_for(sealed)["mgmt_system", ""].value == "no"
+        assert store.effective_answers(sealed)["mgmt_system", ""].value == "yes"
+        kinds = [s.kind.value for s in store.signatures_for(sealed)]
+        assert kinds == ["drawn", "paper", "refused"]
+        assert len(store.audit_for(sealed)) == 5
+        with pytest.raises(InspectionClosedError):
+            store.save_answer(sealed, "mgmt_system", "", "yes")
