@@ -241,10 +241,10 @@ def backup(
         fsync_folder(folder)
     except BackupInvalidError as exc:
         # The copy is page for page: a copy that fails its check means the database is damaged.
-        _remove(partial)
+        remove_with_journals(partial)
         raise DatabaseDamagedError(db_path, exc.reason) from exc
     except (sqlite3.Error, OSError) as exc:
-        _remove(partial)
+        remove_with_journals(partial)
         busy = isinstance(exc, sqlite3.Error) and translate(exc, db_path)
         if isinstance(busy, DatabaseBusyError):
             raise busy from exc
@@ -268,7 +268,9 @@ def _free_name(folder: Path, stem: str, moment: datetime) -> Path:
     seq = 1
     while True:
         candidate = folder / backup_name(stem, moment, seq)
-        if not candidate.exists() and not (folder / f".{candidate.name}{PARTIAL}").exists():
+        partial = folder / f".{candidate.name}{PARTIAL}"
+        taken = [candidate, partial, *(Path(f"{partial}{j}") for j in JOURNALS)]
+        if not any(p.exists() for p in taken):
             return candidate
         seq += 1
 
@@ -276,7 +278,7 @@ def _free_name(folder: Path, stem: str, moment: datetime) -> Path:
 def copy_database(source: sqlite3.Connection, target: Path, *, journal_mode: str) -> None:
     """Copy the database of ``source`` into a new file ``target`` with the backup API, in
     ``journal_mode``, fsynced."""
-    _remove(target)
+    remove_with_journals(target)  # a journal left by a killed copy must not be replayed
     dest = sqlite3.connect(target)
     try:
         # One step (pages=-1): a single read transaction, so writes made meanwhile by the
@@ -320,6 +322,14 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
+JOURNALS = ("-journal", "-wal", "-shm")
+
+
+def remove_with_journals(path: Path) -> None:
+    for suffix in ("", *JOURNALS):
+        _remove(Path(f"{path}{suffix}"))
+
+
 def rotate(folder: Path, stem: str, *, keep: int) -> list[Path]:
     """Delete all but the ``keep`` newest backups of ``stem`` (and stale partial files);
     return what was deleted. A file that cannot be deleted is left for next time."""
@@ -329,7 +339,7 @@ def rotate(folder: Path, stem: str, *, keep: int) -> list[Path]:
             old.unlink()
             deleted.append(old)
     cutoff = time.time() - STALE_PARTIAL.total_seconds()
-    for partial in Path(folder).glob(f".{stem}-*{SUFFIX}{PARTIAL}"):
+    for partial in Path(folder).glob(f".{stem}-*{SUFFIX}{PARTIAL}*"):
         with contextlib.suppress(OSError):
             if partial.stat().st_mtime < cutoff:
                 partial.unlink()
