@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from checklists.i18n import _
 from desktop.instance_lock import InstanceGuard, acquire, server_name
 
-RAISE = b"raise\n"
+RAISE = b"raise\n"  # what a second instance sends
 TIMEOUT_MS = 1000
 
 
@@ -42,7 +42,8 @@ class SingleInstance(QObject):
         self._window = window
 
     def _on_server_new_connection(self) -> None:
-        while (socket := self.server.nextPendingConnection()) is not None:
+        while self.server.hasPendingConnections():
+            socket = self.server.nextPendingConnection()
             self._sockets.append(socket)
             socket.readyRead.connect(self._on_socket_ready_read)
         self._on_socket_ready_read()
@@ -51,7 +52,7 @@ class SingleInstance(QObject):
         """Read what every open request sent (no per-socket closures: the sockets are
         deleted by the server when it closes)."""
         for socket in list(self._sockets):
-            if socket.bytesAvailable() and bytes(socket.readAll().data()).startswith(b"raise"):
+            if socket.bytesAvailable() and bytes(socket.readAll().data()).startswith(RAISE.strip()):
                 self.bring_forward()
             if socket.state() == QLocalSocket.LocalSocketState.UnconnectedState:
                 self._sockets.remove(socket)
