@@ -2,18 +2,20 @@
 suggested measure), the overall outcome, and what the record still needs before it can be
 finalized (``Inspection.readiness``). ``Enter`` on an entry jumps to its place.
 
-Finalizing, the seal and the signatures (issue 8) belong below the readiness list: the page
-keeps a marked place for them below the list.
+Below the list: the signatures, the rectification deadline and 定稿 (:mod:`seal_panel`). A
+missing signature in the list jumps to its control on this page; after sealing the list keeps
+the findings and the panel shows the document number, the seal and the corrections.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QLabel, QListView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QListView, QScrollArea, QVBoxLayout, QWidget
 
 from checklists.i18n import _, join
 from checklists.record import Location
+from desktop.ui.seal_panel import SealPanel
 from desktop.ui.walk_state import WalkState
 
 _LOCATION_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -22,6 +24,7 @@ _RED, _AMBER, _GREY = QColor("#b71c1c"), QColor("#6d5d00"), QColor("#444444")
 
 class FindingsPage(QWidget):
     jump_requested = Signal(object)  # Location
+    finalized = Signal()
 
     def __init__(self, state: WalkState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,12 +40,25 @@ class FindingsPage(QWidget):
         self.list.setAlternatingRowColors(True)
         self.list.setModel(self.model)
         self.list.activated.connect(self._on_list_activated)
-        layout = QVBoxLayout(self)
+        self.list.setMinimumHeight(220)
+        self.seal_panel = SealPanel(state)
+        self.seal_panel.missing_found.connect(self._on_seal_panel_missing_found)
+        self.seal_panel.finalized.connect(self._on_seal_panel_finalized)
+        self.seal_panel.amended.connect(self.refresh)
+        self.seal_panel.changed.connect(self.refresh)
+        inner = QWidget()
+        column = QVBoxLayout(inner)
         title = _("检查结果")
-        layout.addWidget(QLabel(f"<h2>{title}</h2>"))
-        layout.addWidget(self.outcome)
-        layout.addWidget(self.list, 1)
-        # Issue 8 (finalize, signatures, seal) adds its controls below the list.
+        column.addWidget(QLabel(f"<h2>{title}</h2>"))
+        column.addWidget(self.outcome)
+        column.addWidget(self.list, 1)
+        column.addWidget(self.seal_panel)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
         self.refresh()
 
     def refresh(self) -> None:
@@ -73,7 +89,9 @@ class FindingsPage(QWidget):
             self._entry("\n".join(lines), location, _RED)
         if not findings:
             self._entry(_("未发现不符合项"), None, _GREY)
-        readiness = record.readiness()
+        readiness = self.state.readiness()
+        if not self.state.editable:  # sealed or not carried out: nothing left to complete
+            readiness = type(readiness)(warnings=readiness.warnings)
         groups = (
             (_("定稿前还需完成（{n}）"), readiness.missing, _RED),
             (_("待检测机构结果（{n}）"), readiness.pending, _GREY),
@@ -113,4 +131,24 @@ class FindingsPage(QWidget):
     def _on_list_activated(self, index: QModelIndex) -> None:
         number = index.data(_LOCATION_ROLE)
         if isinstance(number, int) and 0 <= number < len(self.locations):
-            self.jump_requested.emit(self.locations[number])
+            location = self.locations[number]
+            if location.field.startswith("finalize."):
+                self.seal_panel.focus_field(location.field)
+            else:
+                self.jump_requested.emit(location)
+
+    def _on_seal_panel_missing_found(self) -> None:
+        self.refresh()
+        self.list.setFocus()
+        for r in range(self.model.rowCount()):
+            if self.model.item(r).text().startswith(_("定稿前还需完成（{n}）").split("（")[0]):
+                self.list.setCurrentIndex(self.model.index(r + 1, 0))
+                return
+
+    def _on_seal_panel_finalized(self) -> None:
+        self.refresh()
+        self.finalized.emit()
+
+    def finalize(self) -> None:
+        """定稿 (Ctrl+Shift+F)."""
+        self.seal_panel.ask_finalize()

@@ -35,13 +35,15 @@ from checklists.header import Header
 from checklists.i18n import _
 from checklists.loader import Catalogue
 from checklists.outcome import NotCarriedOutReason
-from checklists.record import Inspection, NotCarriedOut, make_instance_key
+from checklists.record import Inspection, NotCarriedOut, Readiness, make_instance_key
 from checklists.rule_params import RULE_PARAMS
 from checklists.rules.tables import DEFAULT_POLICY, Policy
 from checklists.schema import NA, REPEAT_KINDS, Checklist, Item, ItemKind, Section, Stage
 from desktop.store import Store
-from desktop.store.records import Instrument
+from desktop.store.errors import NotReadyError
+from desktop.store.records import Amendment, AnswerChange, Instrument, Seal, Signature
 from desktop.store.records import Status as RecordStatus
+from desktop.store.signing import signature_check
 from desktop.ui import walk_rules
 
 HEADER = "header"  # the page of the common header
@@ -154,7 +156,8 @@ class WalkState:
         self.record = Inspection(self.checklist, header=_header_from(self.row.header))
         self.instrument_ids: dict[str, str] = {}  # instance key -> instrument id
         self._numbering = _Numbering()
-        stored = store.answers_for(inspection_id)
+        # A sealed record shows its answers as amended (the originals stay in the store).
+        stored = store.effective_answers(inspection_id)
         self._build_instances(stored)
         self._load_answers(stored)
         self._load_not_carried_out()
@@ -497,3 +500,53 @@ class WalkState:
                 self.measure(item.id, key, shared, rows)
                 changed.append((item.id, key))
         return changed
+
+    # ------------------------------------------------------------------ signing and sealing
+    def signatures(self) -> list[Signature]:
+        return self.store.signatures_for(self.inspection_id)
+
+    def readiness(self) -> Readiness:
+        """What the record still needs, signatures and the rectification deadline included."""
+        check = signature_check(self.signatures, lambda: self.row.rectification_deadline)
+        return self.record.readiness(extra_checks=[check])
+
+    def sign(self, role: str, kind: str, **fields: Any) -> Signature:
+        """A signature or its alternative (``Store.sign``)."""
+        return self.store.sign(self.inspection_id, role, kind, **fields)
+
+    def unsign(self, role: str, position: int = 0) -> None:
+        self.store.remove_signature(self.inspection_id, role, position)
+
+    def set_deadline(self, deadline: str | None) -> Saved:
+        revision = self.store.set_rectification_deadline(self.inspection_id, deadline)
+        self.row = self.store.get_inspection(self.inspection_id)
+        return self._saved(revision)
+
+    @property
+    def seal(self) -> Seal | None:
+        return self.store.seal_of(self.inspection_id)
+
+    def finalize(self) -> Seal:
+        """Seal the record (NotReadyError with the issues if anything is missing)."""
+        readiness = self.readiness()
+        if readiness.missing:
+            raise NotReadyError(readiness.missing)
+        outcome = self.record.outcome().result.value
+        seal = self.store.finalize(self.inspection_id, outcome=outcome)
+        self.row = self.store.get_inspection(self.inspection_id)
+        return seal
+
+    def amendments(self) -> list[Amendment]:
+        return self.store.amendments_for(self.inspection_id)
+
+    def amend(self, reason: str, item_id: str, instance_key: str, value: Any) -> Amendment:
+        """更正 one answer of the sealed record; the record shows the amended value."""
+        change = AnswerChange(item_id, instance_key, value)
+        amendment = self.store.amend(self.inspection_id, reason, [change])
+        if value == NA:
+            self.record.answers[(item_id, instance_key)] = Answer(not_applicable=True)
+        elif value is None:
+            self.record.answers.pop((item_id, instance_key), None)
+        else:
+            self.record.answers[(item_id, instance_key)] = Answer(value=value)
+        return amendment

@@ -19,6 +19,7 @@ F6                     navigator <-> page
 Ctrl+Shift+N           add an instrument (dispenser, nozzle), stall or lot here
 Ctrl+O                 add photos on a photo item (or drag files onto it)
 Ctrl+Shift+X           未能实施检查 (停业, 无法联系, 拒绝检查 ...)
+Ctrl+Shift+F           定稿: the findings page, what is missing or the seal
 Esc                    back (every change is already saved)
 =====================  ===========================================================
 
@@ -57,7 +58,8 @@ from desktop.ui.walk_state import FINDINGS, HEADER, Page, Place, Saved, WalkStat
 _PAGE_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_HELP = (
     "Y/N/A 或 1/2/3：是/否/不适用　Enter：下一项　Ctrl+Enter/F8：下一未答必答项　"
-    "Ctrl+PgDn/PgUp：翻页　F6：目录　Ctrl+Shift+N：添加　Ctrl+Shift+X：未能实施检查　Esc：返回"
+    "Ctrl+PgDn/PgUp：翻页　F6：目录　Ctrl+Shift+N：添加　Ctrl+Shift+X：未能实施检查　"
+    "Ctrl+Shift+F：定稿　Esc：返回"
 )
 
 AnyPage = SectionPage | HeaderPage | FindingsPage
@@ -143,6 +145,7 @@ class InspectionView(QWidget):
             (("F6",), self.toggle_navigator),
             (("Ctrl+Shift+N",), self.add_instance),
             (("Ctrl+Shift+X",), self.ask_not_carried_out),
+            (("Ctrl+Shift+F",), self.ask_finalize),
             (("Esc",), self.close_view),
         )
         for keys, slot in bindings:
@@ -234,6 +237,7 @@ class InspectionView(QWidget):
         elif page.section_id == FINDINGS:
             widget = FindingsPage(self.state)
             widget.jump_requested.connect(self._on_findings_jump_requested)
+            widget.finalized.connect(self._on_findings_finalized)
         else:
             widget = SectionPage(self.state, page)
             widget.saved.connect(self._on_page_saved)
@@ -354,12 +358,28 @@ class InspectionView(QWidget):
         self.context.inspections_changed.emit()
         self.go_to(Place(Page(FINDINGS)))
 
+    def ask_finalize(self) -> None:
+        """Ctrl+Shift+F: to the findings page, and 定稿 there."""
+        self.go_to(Place(Page(FINDINGS)))
+        page = self.page_widget(Page(FINDINGS))
+        if isinstance(page, FindingsPage):
+            page.finalize()
+
+    def _on_findings_finalized(self) -> None:
+        self._show_record_state()
+        for widget in self.pages.values():
+            widget.setEnabled(isinstance(widget, FindingsPage))
+        self.update_progress()
+        self.context.inspections_changed.emit()
+
     def _show_record_state(self) -> None:
         missed = self.state.record.not_carried_out
         if missed is not None:
             self.state_label.setText(_("未能实施检查：{reason}").format(reason=missed.reason.label))
         elif not self.state.editable:
-            self.state_label.setText(self.state.row.status.label)
+            seal = self.state.seal
+            number = f"　{seal.document_no}" if seal else ""
+            self.state_label.setText(self.state.row.status.label + number)
 
     def close_view(self) -> None:
         self.context.inspections_changed.emit()
