@@ -249,3 +249,11 @@ def _done_restore_box(window: QWidget, kept: str) -> QMessageBox:
     )
     box.open()
     return box
+
+
+def wait_for_workers(parent: QWidget, timeout_ms: int = 60_000) -> None:
+    """Let backups and checks still running under ``parent`` finish before the app exits (a
+    QThread destroyed while running aborts the process; a backup cut short is harmless but
+    wasted)."""
+    for worker in parent.findChildren(Worker):
+        worker.wait(timeout_ms)
