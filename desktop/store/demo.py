@@ -9,7 +9,11 @@ follow-up), drafts still in progress (with a resume position) and inspections no
 (停业, 无法联系, 拒绝检查, 已注销), some with a photo. Answers use the real item ids of the
 shipped checklists (checklists.loader) and measurements judged by the real calculators.
 
-Issue 8 (finalize) will seal the finished ones; until then they are drafts with an outcome.
+Finished inspections are sealed as on site (:mod:`desktop.store.demo_seal`): signatures (mostly
+on paper, some drawn, the party's refusal or a witness), a rectification deadline where there
+were findings, the seal chained per device with its document number, a few amendments, and the
+audit trail (one line per creation, per finalize, per amendment: the demo does not log each
+answer separately). A tenth of the finished ones stay unsealed drafts.
 
 Speed: rows are written with ``executemany`` in a few large transactions (``db.atomic()``),
 ids are time-ordered UUIDv7 so the indexes grow at their end; 100,000 inspections take well
@@ -32,9 +36,11 @@ from checklists.loader import shipped_checklists
 from checklists.schema import Checklist
 from desktop.store.demo_answers import Context, Unit, answers
 from desktop.store.demo_measure import Pool, build_pools
+from desktop.store.demo_seal import Sealer
 from desktop.store.demo_subjects import DemoSubject, SubjectMaker, instrument_rows
 from desktop.store.ids import CHINA, format_utc, uuid7
 from desktop.store.records import dumps
+from desktop.store.schema import SEAL_TRIGGERS, create_triggers
 from desktop.store.store import Store
 
 CHUNK = 2000  # inspections per transaction
@@ -63,7 +69,8 @@ _INSPECTION_SQL = (
     "INSERT INTO inspections (id, revision, created_at, updated_at, device_id, subject_id,"
     " checklist_id, checklist_version, status, not_carried_out_reason, outcome,"
     " inspection_date, started_at, ended_at, subject_name, subject_credit_code, township,"
-    " inspecting_unit, header, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    " inspecting_unit, header, note, rectification_deadline)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 _ANSWER_SQL = (
     "INSERT INTO answers (id, revision, created_at, updated_at, device_id, inspection_id,"
@@ -119,6 +126,7 @@ class _Demo:
         self.pools: dict[str, Pool] = build_pools(self.rng)
         self.people: dict[str, list[tuple[str, str]]] = {}
         self.counts = {"instruments": 0, "answers": 0}
+        self.sealer = Sealer(self.rng, self.device, store.office_settings())
 
     def new_id(self, moment: datetime | None = None) -> str:
         return self.id_at(int((moment or self.start).timestamp() * 1000))
@@ -265,18 +273,28 @@ class _Demo:
             outcome = "no_problem"
         changed = ended or moment
         unit = f"{s.county}市场监督管理局"
-        sink["inspections"].append((
+        seal = ended is not None and status == "draft" and rng.random() < 0.9
+        deadline = None
+        if seal and outcome != "no_problem":
+            deadline = (moment.date() + timedelta(days=15)).isoformat()
+        header = self.header(s, moment, ended)
+        row = (
             inspection_id, 1, format_utc(moment), format_utc(changed), self.device, s.id,
-            checklist.id, checklist.version, status, reason, outcome,
+            checklist.id, checklist.version, "finalized" if seal else status, reason, outcome,
             moment.date().isoformat(), format_utc(moment),
             format_utc(ended) if ended else None, s.name, s.credit_code, s.township, unit,
-            self.header(s, moment, ended), note,
-        ))  # fmt: skip
+            header, note, deadline,
+        )  # fmt: skip
+        sink["inspections"].append(row)
+        self.sealer.created(row, sink)
         if status == "not_carried_out":
             if rng.random() < 0.5:
                 self.photo(inspection_id, moment, sink)
             return
+        first = len(sink["answers"])
         self.answers(checklist, s, inspection_id, moment, fail_rate, stop, sink)
+        if seal and ended is not None:
+            self.sealer.seal(row, sink["answers"][first:], header, s.contact_person, ended, sink)
 
     def answers(
         self, checklist: Checklist, s: DemoSubject, inspection_id: str, moment: datetime,
@@ -311,6 +329,7 @@ class _Demo:
             conn.executemany(_ANSWER_SQL, sink["answers"])
             conn.executemany(_ATTACHMENT_SQL, sink["attachments"])
             conn.executemany(_RESUME_SQL, sink["resume"])
+            self.sealer.write(conn, sink)
         self.counts["answers"] += len(sink["answers"])
 
 
@@ -333,7 +352,10 @@ def make_demo(path: Path, options: DemoOptions, progress: Progress | None = None
 def _fill(demo: _Demo, subjects: list[DemoSubject], progress: Progress | None) -> None:
     """Inspections with their answers, written CHUNK inspections per transaction."""
     total = demo.options.inspections
-    sink: dict[str, list[Any]] = {"inspections": [], "answers": [], "attachments": [], "resume": []}
+    sink: dict[str, list[Any]] = {
+        "inspections": [], "answers": [], "attachments": [], "resume": [],
+        "signatures": [], "seals": [], "amendments": [], "audit": [],
+    }  # fmt: skip
     for done, moment in enumerate(demo.moments(), 1):
         demo.inspection(demo.rng.choice(subjects), moment, sink)
         if len(sink["inspections"]) >= CHUNK:
@@ -361,11 +383,23 @@ def _build(path: Path, options: DemoOptions, progress: Progress | None) -> DemoS
         store.mark_demo()
     with Store.open(path, create=False) as store:
         store.db.conn.execute("PRAGMA cache_size = -131072")  # 128 MiB while bulk loading
+        # The file is a ``.part`` that is deleted if the build fails: no rollback journal is
+        # needed while bulk loading (WAL would write every page twice); WAL again at the end.
+        store.db.conn.execute("PRAGMA journal_mode = OFF")
+        store.db.conn.execute("PRAGMA synchronous = OFF")
+        # The guards of sealed rows check every inserted answer; the demo writes each sealed
+        # record whole (in a file nobody has open yet), so they are put back at the end.
+        for name in SEAL_TRIGGERS:
+            store.db.execute(f"DROP TRIGGER {name}")
         demo = _Demo(store, options)
         demo.standards()
         subjects = demo.subjects()
         _fill(demo, subjects, progress)
+        with store.db.atomic():
+            create_triggers(store.db)
         store.db.conn.execute("PRAGMA optimize")
+        store.db.conn.execute("PRAGMA synchronous = FULL")
+        store.db.conn.execute("PRAGMA journal_mode = WAL")
         inspections = store.count_inspections()
     return DemoSummary(
         subjects=len(subjects),

@@ -10,9 +10,12 @@ means: a new rule is a new version, and old seals are recomputed by their own ve
 - ``{"v": 1, "inspection": {...}, "answers": [...], "attachments": [...],
   "signatures": [...], "seal": {...}}``;
 - ``inspection``: the columns :data:`INSPECTION_FIELDS` of the row (not ``revision``,
-  ``updated_at``, ``device_id``: bookkeeping); ``header`` is the stored JSON *text*, as are
-  answer values, so a number typed as "19.930" stays exactly that (Decimal as stored);
-- ``answers``: ``[item_id, instance_key, value text, note]`` rows sorted by (item, instance);
+  ``updated_at``, ``device_id``: bookkeeping); ``header`` is the stored JSON *text*, and
+  answer values are covered as stored text too, so a number typed as "19.930" stays exactly
+  that (Decimal as stored);
+- ``answers``: ``[item_id, instance_key, SHA-256 of the value text, note]`` rows sorted by
+  (item, instance): the digest stands for the stored JSON text byte for byte (hashing a
+  measurement's 10 KB once is much cheaper than escaping it into the document);
 - ``attachments``: :data:`ATTACHMENT_FIELDS` rows sorted by id (their SHA-256, not the bytes:
   ``verify`` checks the bytes against the SHA-256 separately);
 - ``signatures``: :data:`SIGNATURE_FIELDS` rows sorted by (role, position), with the image's
@@ -85,11 +88,13 @@ class Content:
     signatures: Sequence[Row]
 
 
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+)
+
+
 def _encode(document: Any) -> bytes:
-    text = json.dumps(
-        document, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
-    )
-    return text.encode("utf-8")
+    return _ENCODER.encode(document).encode("utf-8")
 
 
 def canonical(content: Content, seal: Mapping[str, Any]) -> bytes:
@@ -100,12 +105,16 @@ def canonical(content: Content, seal: Mapping[str, Any]) -> bytes:
     document = {
         "v": CANONICAL_VERSION,
         "inspection": {name: content.inspection[name] for name in INSPECTION_FIELDS},
-        "answers": sorted(list(r) for r in content.answers),
+        "answers": sorted([r[0], r[1], _digest(r[2]), r[3]] for r in content.answers),
         "attachments": sorted((list(r) for r in content.attachments), key=lambda r: r[0]),
         "signatures": sorted((list(r) for r in content.signatures), key=lambda r: (r[0], r[1])),
         "seal": {name: seal[name] for name in SEAL_FIELDS},
     }
     return _encode(document)
+
+
+def _digest(text: str | None) -> str | None:
+    return None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def chain_hash(prev_hash: str, payload: bytes) -> str:

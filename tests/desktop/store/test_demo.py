@@ -96,7 +96,7 @@ def test_every_state_and_outcome_is_there(demo: Path) -> None:
         rows = list(reader.iter_inspections())
         in_progress = reader.list_inspections(InspectionFilter(status=InspectionStatus.DRAFT))
         positions = [reader.resume_position(r.id) for r in in_progress if r.outcome is None]
-    assert {r.status for r in rows} == {InspectionStatus.DRAFT, InspectionStatus.NOT_CARRIED_OUT}
+    assert {r.status for r in rows} == set(InspectionStatus)
     assert {r.not_carried_out_reason for r in rows} - {None} == {
         reason.value for reason in NotCarriedOutReason
     }
@@ -185,3 +185,22 @@ def test_list_reports_a_bad_file_plainly(
     assert captured.out == ""
     assert str(path.parent if problem == "folder" else path) in captured.err
     assert "Traceback" not in captured.err
+
+
+def test_finished_inspections_are_sealed_like_real_work(demo: Path) -> None:
+    """Most finished records sealed with signatures (every alternative), some amended, an
+    audit trail, and ``verify`` recomputes every seal and the device's chain."""
+    from desktop.store.verify import verify
+
+    with Reader.open(demo) as reader:
+        conn = reader.db.conn
+        finalized = reader.count_inspections(InspectionFilter(status=InspectionStatus.FINALIZED))
+        assert finalized > 1000
+        kinds = {r[0] for r in conn.execute("SELECT DISTINCT kind FROM signatures")}
+        assert kinds == {"drawn", "paper", "refused", "absent"}
+        assert conn.execute("SELECT count(*) FROM amendments").fetchone()[0] > 5
+        actions = {r[0] for r in conn.execute("SELECT DISTINCT action FROM audit_log")}
+        assert {"create", "finalize", "amend"} <= actions
+        report = verify(conn)
+        assert report.ok, [p.line() for p in report.problems[:5]]
+        assert report.seals == finalized

@@ -4,6 +4,7 @@ every write, amendments, and ``verify``."""
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -369,7 +370,8 @@ def test_canonical_form_is_deterministic_and_versioned() -> None:
     reordered = sealing.Content(content.inspection, list(reversed(content.answers)), [], [])
     assert sealing.canonical(content, seal) == sealing.canonical(reordered, seal)
     text = sealing.canonical(content, seal).decode("utf-8")
-    assert "19.930" in text  # the typed text, as stored
+    typed = hashlib.sha256(b'{"v":"19.930"}').hexdigest()
+    assert typed in text  # the value covered as the typed text, as stored
     assert "量" in text
     assert " " not in text
     with pytest.raises(ValueError, match="unknown canonical version"):
