@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMenu, QMessageBox, QWidget
 
 import resources
 from checklists.i18n import _
@@ -19,6 +19,7 @@ from desktop.store.ids import china_date
 from desktop.ui.context import AppContext
 from desktop.ui.errors import install_excepthook
 from desktop.ui.main_window import MainWindow
+from desktop.ui.single_instance import SingleInstance
 
 
 def load_fonts() -> str:
@@ -206,6 +207,86 @@ def apply_ui_language(app: QApplication) -> str:
     return chosen
 
 
+def _open_checked(path: Path, startup_check: bool) -> tuple[AppContext, SingleInstance] | int:
+    """Lock the database against a second copy of the app, check it (offering the latest
+    good backup if it is damaged) and open it; an exit code when that is not possible."""
+    from desktop.store.errors import FolderMissingError
+    from desktop.ui.recovery_dialog import prepare_database
+    from desktop.ui.single_instance import acquire_or_signal, already_running_box
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # the lock file lives beside the db
+        instance = acquire_or_signal(path)
+    except OSError:
+        QMessageBox.critical(None, _("无法打开数据库"), str(FolderMissingError(path)))
+        return 1
+    if instance is None:
+        already_running_box().exec()
+        return 0
+    chosen = path if startup_check else prepare_database(path)
+    if chosen is None:
+        instance.release()
+        return 0
+    if chosen != path:  # the user chose another database
+        instance.release()
+        instance = acquire_or_signal(chosen)
+        if instance is None:
+            already_running_box().exec()
+            return 0
+    try:
+        return AppContext.open(chosen), instance
+    except (StoreError, OSError) as error:
+        instance.release()
+        QMessageBox.critical(None, _("无法打开数据库"), str(error))
+        return 1
+
+
+def add_export_menu(window: MainWindow, context: AppContext) -> None:
+    """导出: the PDF record (and notice) of the open or selected inspection, Excel workbooks."""
+
+    def selected() -> str | None:
+        page = window.transient or window.current_page()
+        state = getattr(page, "state", None)
+        if state is not None:
+            return str(state.inspection_id)
+        chosen = getattr(page, "selected_id", None)
+        return chosen() if callable(chosen) else None
+
+    def one(kind: str) -> None:
+        from desktop.ui.export_dialog import ExportRequest, open_export_dialog
+
+        inspection_id = selected()
+        if inspection_id is None:
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                _("导出"),
+                _("请先在检查记录中选中一条记录，或打开一条记录。"),
+                QMessageBox.StandardButton.Ok,
+                window,
+            )
+            box.open()
+            return
+        request = (
+            ExportRequest.pdf(inspection_id) if kind == "pdf" else ExportRequest.xlsx(inspection_id)
+        )
+        open_export_dialog(window, context, request)
+
+    def batch() -> None:
+        from desktop.store import InspectionFilter
+        from desktop.ui.export_dialog import ExportRequest, open_export_dialog
+
+        page = window.current_page()
+        current = getattr(page, "current_filter", None)
+        where = current() if callable(current) else InspectionFilter()
+        open_export_dialog(window, context, ExportRequest.xlsx(where=where))
+
+    export = QMenu(_("导出(&E)"), window)
+    window.menuBar().insertMenu(window.settings_menu.menuAction(), export)
+    export.addAction(_("现场笔录 PDF…"), lambda: one("pdf"), "Ctrl+P")
+    export.addAction(_("本条记录 Excel…"), lambda: one("xlsx"))
+    export.addAction(_("按当前筛选导出 Excel 汇总…"), batch)
+
+
 def run_gui(db: Path | None, startup_check: bool = False) -> int:
     started = time.perf_counter()
     app = create_application()
@@ -218,16 +299,24 @@ def run_gui(db: Path | None, startup_check: bool = False) -> int:
         if chosen is None:
             return 0
         path, ask_settings = chosen
-    try:
-        context = AppContext.open(path)
-    except (StoreError, OSError) as error:
-        QMessageBox.critical(None, _("无法打开数据库"), str(error))
-        return 1
+    opened = _open_checked(path, startup_check)
+    if isinstance(opened, int):
+        return opened
+    context, instance = opened
+    from desktop.ui import backup_actions
+
     if ask_settings:
         _ask_settings(context)
     window = build_main_window(context)
+    add_export_menu(window, context)
+    backup_actions.add_backup_menu(window, context)
     add_language_menu(window)
+    instance.attach(window)
     window.show()
+    keep_safe = not startup_check and not context.is_demo
+    if keep_safe:
+        backup_actions.start_daily_backup(context, window)
+        backup_actions.start_integrity_check(context, window)
     if startup_check:
 
         def report() -> None:
@@ -240,4 +329,10 @@ def run_gui(db: Path | None, startup_check: bool = False) -> int:
     try:
         return app.exec()
     finally:
+        backup_actions.wait_for_workers(window)
+        if keep_safe:
+            result = backup_actions.backup_on_close(context)
+            if isinstance(result, StoreError):
+                QMessageBox.warning(None, _("备份未完成"), str(result))
         context.close()
+        instance.release()

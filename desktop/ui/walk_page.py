@@ -11,6 +11,7 @@ shown once through :func:`desktop.ui.errors.show_error` and the typed text stays
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -177,3 +178,30 @@ class SectionPage(QScrollArea):
             self._reveal(widgets[index + 1])
         else:
             self.finished.emit()
+
+
+class EmptySectionPage(QWidget):
+    """The page of a repeated section with nothing in it yet: says so and adds the first."""
+
+    add_requested = Signal()
+
+    def __init__(self, state: WalkState, page: Page, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.page = page
+        section = state.section(page)
+        assert section is not None
+        kind = _(REPEAT_KINDS[section.scope[-1]])
+        title = QLabel(f"<h2>{escape(state.page_title(page))}</h2>")
+        hint = QLabel(_("还没有{kind}。按 Ctrl+Shift+N 或下面的按钮添加第一个。").format(kind=kind))
+        hint.setWordWrap(True)
+        self.add_button = QPushButton(_("添加{kind}（Ctrl+Shift+N）").format(kind=kind))
+        self.add_button.setObjectName("add_instance")
+        self.add_button.clicked.connect(self.add_requested)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(hint)
+        layout.addWidget(self.add_button)
+        layout.addStretch(1)
+
+    def focus_first(self) -> None:
+        self.add_button.setFocus()

@@ -246,12 +246,34 @@ class WalkState:
 
     # ------------------------------------------------------------------ pages
     def pages(self) -> list[Page]:
-        """Every page in walk-through order: header, sections (per instance), findings."""
+        """Every page in walk-through order: header, sections (per instance), findings.
+
+        A repeated section with no instance yet under a parent (no stall registered at a
+        market, a dispenser without nozzles) gets one empty page keyed by the parent, from
+        which the first one is added: otherwise there would be nowhere to add it."""
         result = [Page(HEADER)]
         for section in self.checklist.sections:
-            result += [Page(section.id, key) for key in self.record.instances_for(section)]
+            if not section.scope:
+                result.append(Page(section.id))
+                continue
+            for parent in self._parents(section):
+                keys = self.record.instances_for(section, parent)
+                result += [Page(section.id, key) for key in keys] or [Page(section.id, parent)]
         result.append(Page(FINDINGS))
         return result
+
+    def _parents(self, section: Section) -> list[str]:
+        if len(section.scope) == 1:
+            return [""]
+        kinds = section.scope[:-1]
+        return [i.key for i in self.record.instances if i.kinds == kinds]
+
+    def is_placeholder(self, page: Page) -> bool:
+        """The empty page of a repeated section that has no instance under its parent yet."""
+        section = self.section(page)
+        if section is None or not section.scope:
+            return False
+        return len([p for p in page.instance_key.split("/") if p]) < len(section.scope)
 
     def section(self, page: Page) -> Section | None:
         if page.section_id in (HEADER, FINDINGS):
@@ -268,12 +290,15 @@ class WalkState:
         if page.section_id == FINDINGS:
             return _("检查结果")
         section = self.checklist.section(page.section_id)
+        if self.is_placeholder(page):
+            kind = _(REPEAT_KINDS.get(section.scope[-1], section.scope[-1]))
+            return _("{title}（尚无{kind}）").format(title=section.title, kind=kind)
         label = self.record.instance_label(page.instance_key)
         return f"{section.title} · {label}" if label else section.title
 
     def visible_items(self, page: Page) -> list[Item]:
         section = self.section(page)
-        if section is None or not self.page_visible(page):
+        if section is None or self.is_placeholder(page) or not self.page_visible(page):
             return []
         return [i for i in section.items if self.record.is_visible(i, page.instance_key)]
 

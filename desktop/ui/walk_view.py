@@ -52,7 +52,7 @@ from desktop.ui.errors import show_error
 from desktop.ui.walk_findings import FindingsPage
 from desktop.ui.walk_header import HeaderPage
 from desktop.ui.walk_nco import NotCarriedOutDialog
-from desktop.ui.walk_page import SectionPage
+from desktop.ui.walk_page import EmptySectionPage, SectionPage
 from desktop.ui.walk_state import FINDINGS, HEADER, Page, Place, Saved, WalkState
 
 _PAGE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -62,7 +62,7 @@ KEY_HELP = (
     "Ctrl+Shift+F：定稿　Esc：返回"
 )
 
-AnyPage = SectionPage | HeaderPage | FindingsPage
+AnyPage = SectionPage | EmptySectionPage | HeaderPage | FindingsPage
 
 
 class InspectionView(QWidget):
@@ -192,6 +192,10 @@ class InspectionView(QWidget):
                 continue
             section = self.state.section(page)
             assert section is not None
+            if self.state.is_placeholder(page):
+                row.setText(self.state.page_title(page))
+                row.setForeground(Qt.GlobalColor.gray)
+                continue
             label = self.state.record.instance_label(page.instance_key)
             title = label if section.scope else section.title
             if not self.state.page_visible(page):
@@ -238,6 +242,9 @@ class InspectionView(QWidget):
             widget = FindingsPage(self.state)
             widget.jump_requested.connect(self._on_findings_jump_requested)
             widget.finalized.connect(self._on_findings_finalized)
+        elif self.state.is_placeholder(page):
+            widget = EmptySectionPage(self.state, page)
+            widget.add_requested.connect(self.add_instance)
         else:
             widget = SectionPage(self.state, page)
             widget.saved.connect(self._on_page_saved)
@@ -322,7 +329,8 @@ class InspectionView(QWidget):
         section = self.state.section(self.current)
         if section is None or not section.scope or not self.state.editable:
             return
-        parent = "/".join(self.current.instance_key.split("/")[:-1])
+        key = self.current.instance_key
+        parent = key if self.state.is_placeholder(self.current) else "/".join(key.split("/")[:-1])
         try:
             key = self.state.add_instance(section, parent)
         except UserError as error:

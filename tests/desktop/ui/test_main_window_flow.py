@@ -78,3 +78,22 @@ def test_choosing_a_page_while_an_inspection_is_open_closes_it(
     page = window.current_page()
     assert page is not None
     assert page.objectName() == "inspections_page"
+
+
+def test_export_menu_exports_the_selected_inspection_as_pdf(
+    qtbot: QtBot, window: MainWindow, demo_context: AppContext
+) -> None:
+    from desktop.ui.app import add_export_menu
+    from desktop.ui.export_dialog import ExportDialog
+
+    add_export_menu(window, demo_context)
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    page = window.current_page()
+    assert page is not None
+    page.table.selectRow(0)  # type: ignore[attr-defined]
+    export = next(a.menu() for a in window.menuBar().actions() if a.text() == "导出(&E)")
+    export.actions()[0].trigger()
+    dialog = window.findChild(ExportDialog)
+    assert dialog is not None
+    assert dialog.isVisible()
+    dialog.reject()
