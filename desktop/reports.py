@@ -253,7 +253,8 @@ def export_pdfs(
 def pdf_name(day: str, subject: str, inspection_id: str) -> str:
     """``2026-11-27 某某加油站 现场笔录 0193f6e2.pdf`` with characters Windows refuses removed."""
     safe = "".join(c for c in subject if c not in '<>:"/\\|?*' and ord(c) >= 32).strip()
-    return f"{day} {safe} {_('现场笔录')} {inspection_id[:8]}.pdf"
+    title = _("现场笔录")
+    return f"{day} {safe} {title} {inspection_id[:8]}.pdf"
 
 
 # ---------------------------------------------------------------------------- Excel

@@ -324,9 +324,9 @@ def _photos(data: ReportInput, options: PdfOptions) -> list[Flowable]:
     for number, photo in enumerate(data.photos, 1):
         hash_text = f"{photo.sha256[:32]}<br/>{photo.sha256[32:]}"
         caption = photo.caption or photo.filename
+        label = escape(_("照片 {n}").format(n=number))
         text = Paragraph(
-            f"{escape(_('照片 {n}').format(n=number))}　{escape(caption)}"
-            f"<br/>SHA-256：<br/>{hash_text}",
+            f"{label}　{escape(caption)}<br/>SHA-256：<br/>{hash_text}",
             STYLES.small,
         )
         image = _thumbnail(photo, options.thumbnail_px, box) if options.photos else None

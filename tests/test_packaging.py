@@ -206,3 +206,22 @@ def test_linux_bundle_stays_under_200_mb(bundle: Path) -> None:
     size = sum(f.stat().st_size for f in bundle.rglob("*") if f.is_file() and not f.is_symlink())
     print(f"\nbundle size: {size / 1e6:.0f} MB")
     assert size < 200_000_000
+
+
+def test_frozen_app_makes_a_demo_database_and_exports_a_pdf(bundle: Path, tmp_path: Path) -> None:
+    env = clean_env(LIANGHENG_HOME=str(tmp_path))
+    cli = str(exe(bundle, "liangheng-cli"))
+    db = tmp_path / "demo.sqlite3"
+    run([cli, "demo", "--db", str(db), "--inspections", "40", "--seed", "2"], cwd=tmp_path, env=env)
+    listed = json.loads(
+        run([cli, "list", "inspections", "--db", str(db), "--json"], cwd=tmp_path, env=env).stdout
+    )
+    assert len(listed) == 40
+    pdf = tmp_path / "record.pdf"
+    run(
+        [cli, "export", "pdf", "--db", str(db), "--inspection", listed[0]["id"], "-o", str(pdf)],
+        cwd=tmp_path,
+        env=env,
+    )
+    assert pdf.read_bytes().startswith(b"%PDF")
+    run([cli, "verify", "--db", str(db)], cwd=tmp_path, env=env)
