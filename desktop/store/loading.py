@@ -4,7 +4,7 @@ writer: exports and the command line read a record the way the walk-through show
 This follows the conventions :mod:`desktop.ui.walk_state` fixes for what the store keeps
 (不适用 stored as ``"na"``; instances rebuilt from the subject's registered instruments in
 register order, then from the instance keys of answers, attachments and the resume position).
-A test keeps the two in step on the demo data; ``WalkState`` may later build its record here.
+``WalkState`` builds its record here too.
 """
 
 from __future__ import annotations
@@ -57,7 +57,8 @@ def _sort_key(key: str) -> tuple[tuple[str, int], ...]:
     return tuple(parts)
 
 
-def _default_label(key: str) -> str:
+def default_label(key: str) -> str:
+    """The label of an instance nobody named: 摊位 3."""
     kind, _sep, number = key.rsplit("/", 1)[-1].partition(":")
     return _("{kind} {n}").format(kind=_(REPEAT_KINDS.get(kind, kind)), n=number)
 
@@ -125,7 +126,7 @@ class _Builder:
             if kinds not in scopes or any(i.key == partial for i in self.record.instances):
                 continue
             try:
-                self.record.add_instance(partial, _default_label(partial))
+                self.record.add_instance(partial, default_label(partial))
             except InputError:
                 return  # a malformed key in old data: its answers stay in the store
 

@@ -30,17 +30,17 @@ from datetime import datetime
 from typing import Any
 
 from checklists.answers import Answer, Status
-from checklists.errors import InputError
 from checklists.header import Header
 from checklists.i18n import _
 from checklists.loader import Catalogue
 from checklists.outcome import NotCarriedOutReason
-from checklists.record import Inspection, NotCarriedOut, Readiness, make_instance_key
+from checklists.record import NotCarriedOut, Readiness
 from checklists.rule_params import RULE_PARAMS
 from checklists.rules.tables import DEFAULT_POLICY, Policy
 from checklists.schema import NA, REPEAT_KINDS, Checklist, Item, ItemKind, Section, Stage
 from desktop.store import Store
 from desktop.store.errors import NotReadyError
+from desktop.store.loading import default_label, load_inspection
 from desktop.store.records import Amendment, AnswerChange, Instrument, Seal, Signature
 from desktop.store.records import Status as RecordStatus
 from desktop.store.signing import signature_check
@@ -122,22 +122,6 @@ def stored_value(answer: Answer | None) -> Any:
     return NA if answer.not_applicable else answer.value
 
 
-def _sort_key(key: str) -> tuple[tuple[str, int], ...]:
-    parts = []
-    for part in key.split("/"):
-        match = _KEY_PART.match(part)
-        parts.append((match[1], int(match[2])) if match else (part, 0))
-    return tuple(parts)
-
-
-def _header_from(data: dict[str, Any]) -> Header:
-    try:
-        return Header.from_json(data)
-    except TypeError:  # a newer app wrote fields this one does not know: keep what we know
-        known = set(Header().to_json())
-        return Header.from_json({k: v for k, v in data.items() if k in known})
-
-
 class WalkState:
     """One inspection being walked through; every change goes through here."""
 
@@ -151,16 +135,15 @@ class WalkState:
         self.store = store
         self.policy = policy
         self.inspection_id = inspection_id
-        self.row = store.get_inspection(inspection_id)
-        self.checklist: Checklist = catalogue.get(self.row.checklist_id, self.row.checklist_version)
-        self.record = Inspection(self.checklist, header=_header_from(self.row.header))
-        self.instrument_ids: dict[str, str] = {}  # instance key -> instrument id
+        # The record as exports see it too: one loader for both (desktop.store.loading).
+        loaded = load_inspection(store, catalogue, inspection_id)
+        self.row = loaded.row
+        self.checklist: Checklist = loaded.record.checklist
+        self.record = loaded.record
+        self.instrument_ids: dict[str, str] = dict(loaded.instrument_ids)  # key -> instrument
         self._numbering = _Numbering()
-        # A sealed record shows its answers as amended (the originals stay in the store).
-        stored = store.effective_answers(inspection_id)
-        self._build_instances(stored)
-        self._load_answers(stored)
-        self._load_not_carried_out()
+        for instance in self.record.instances:
+            self._numbering.note(instance.key)
 
     # ------------------------------------------------------------------ loading
     @property
@@ -170,79 +153,6 @@ class WalkState:
     @property
     def editable(self) -> bool:
         return self.row.status is RecordStatus.DRAFT
-
-    def _scopes(self) -> set[tuple[str, ...]]:
-        return {s.scope for s in self.checklist.sections if s.scope}
-
-    def _build_instances(self, stored: dict[tuple[str, str], Any]) -> None:
-        scopes = self._scopes()
-        instruments = self.store.instruments_of(self.subject_id)
-        if ("dispenser",) in scopes:
-            self._add_dispensers(instruments, with_nozzles=("dispenser", "nozzle") in scopes)
-        keys = {key for _, key in stored}
-        keys |= {a.instance_key for a in self.store.attachments_for(self.inspection_id)}
-        position = self.store.resume_position(self.inspection_id)
-        if position is not None:
-            keys.add(position.instance_key)
-        for key in sorted((k for k in keys if k), key=_sort_key):
-            self._ensure_instance(key, scopes)
-
-    def _add_dispensers(self, instruments: list[Instrument], *, with_nozzles: bool) -> None:
-        dispensers = [i for i in instruments if i.kind == "dispenser"]
-        for d, dispenser in enumerate(dispensers, 1):
-            key = make_instance_key(("dispenser", d))
-            self._register(key, dispenser, _("{n}号加油机").format(n=d))
-            if not with_nozzles:
-                continue
-            nozzles = [i for i in instruments if i.parent_id == dispenser.id]
-            for n, nozzle in enumerate(nozzles, 1):
-                child = make_instance_key(("dispenser", d), ("nozzle", n))
-                self._register(child, nozzle, _("{n}号枪").format(n=n))
-
-    def _register(self, key: str, instrument: Instrument, fallback: str) -> None:
-        self.record.add_instance(key, instrument.label or fallback, instrument.serial)
-        self.instrument_ids[key] = instrument.id
-        self._numbering.note(key)
-
-    def _ensure_instance(self, key: str, scopes: set[tuple[str, ...]]) -> None:
-        parts = key.split("/")
-        for depth in range(1, len(parts) + 1):
-            partial = "/".join(parts[:depth])
-            kinds = tuple(p.split(":", 1)[0] for p in parts[:depth])
-            if kinds not in scopes or any(i.key == partial for i in self.record.instances):
-                continue
-            try:
-                self.record.add_instance(partial, self._default_label(partial))
-            except InputError:
-                return  # a malformed key in old data: its answers stay in the store
-            self._numbering.note(partial)
-
-    @staticmethod
-    def _default_label(key: str) -> str:
-        kind, _sep, number = key.rsplit("/", 1)[-1].partition(":")
-        return _("{kind} {n}").format(kind=_(REPEAT_KINDS.get(kind, kind)), n=number)
-
-    def _load_answers(self, stored: dict[tuple[str, str], Any]) -> None:
-        for (item_id, key), row in stored.items():
-            if not self.checklist.has_item(item_id):
-                continue
-            if not any(i.key == key for i in self.record.instances) and key:
-                continue
-            answer = Answer(value=row.value, note=row.note or "")
-            if row.value == NA:
-                answer = Answer(not_applicable=True, note=row.note or "")
-            self.record.answers[(item_id, key)] = answer
-
-    def _load_not_carried_out(self) -> None:
-        reason = self.row.not_carried_out_reason
-        if self.row.status is not RecordStatus.NOT_CARRIED_OUT or not reason:
-            return
-        try:
-            code = NotCarriedOutReason(reason)
-        except ValueError:
-            return
-        photos = [a.id for a in self.store.attachments_for(self.inspection_id) if a.item_id is None]
-        self.record.not_carried_out = NotCarriedOut(code, self.row.note, photos)
 
     # ------------------------------------------------------------------ pages
     def pages(self) -> list[Page]:
@@ -450,7 +360,7 @@ class WalkState:
                 fields["parent_id"] = parent_id
             instrument = self.store.add_instrument(self.subject_id, kind, **fields)
             self.instrument_ids[key] = instrument.id
-        self.record.add_instance(key, label or self._default_label(key))
+        self.record.add_instance(key, label or default_label(key))
         self.remember(Place(Page(section.id, key)))
         return key
 
