@@ -4,7 +4,8 @@
 Finalizing is one transaction: the inspection must still be a draft; the signatures (and the
 rectification deadline, when there are findings) are checked again (:mod:`signing`); the row
 becomes ``finalized`` with its outcome and end time; the seal (document number, sequence and
-hash chained to this device's previous seal, :mod:`seal`) and the audit line are written. From
+hash chained to this device's previous seal, :mod:`seal`) and the audit line are written, then
+the evidence copy (存证副本: the PDF, rendered by the caller's callback, and its SHA-256). From
 then on the schema's triggers refuse any change to the record, its answers, attachments and
 signatures. A correction is an amendment: the reason is required, the original stays, and the
 amendment's hash chains to the seal (or the amendment before).
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from checklists.errors import InputError
@@ -22,7 +23,7 @@ from checklists.i18n import _
 from checklists.record import Issue
 from desktop.store import audit
 from desktop.store import seal as sealing
-from desktop.store.errors import NotReadyError, NotSealedError
+from desktop.store.errors import NotReadyError, NotSealedError, StoreError
 from desktop.store.ids import china_date, new_id, utc_now
 from desktop.store.records import (
     Amendment,
@@ -40,6 +41,22 @@ if TYPE_CHECKING:
     from desktop.store.store import Store
 
 MAX_SIGNATURE_BYTES = 2 * 1024 * 1024
+
+# Makes the evidence copy (PDF bytes, their SHA-256 hex) of a record inside finalize's
+# transaction; the store calls it back, it does not know how reports are drawn.
+RenderEvidence = Callable[["Store", str], tuple[bytes, str]]
+
+
+class EvidenceRenderError(StoreError):
+    """The evidence copy (PDF) could not be made: nothing was sealed."""
+
+    def __init__(self, inspection_id: str, reason: str) -> None:
+        msg = _(
+            "无法生成存证副本（PDF），记录未定稿，内容均未改动：{reason}。"
+            "请重试；如仍失败，请把日志交给技术支持。"
+        )
+        super().__init__(msg.format(reason=reason))
+        self.inspection_id = inspection_id
 
 
 def _check_signature(
@@ -141,9 +158,11 @@ def finalize(
     *,
     outcome: str | None = None,
     missing: Sequence[Issue] = (),
+    render_evidence: RenderEvidence | None = None,
 ) -> Seal:
     """Seal a draft: see the module docstring. ``missing`` are the record's own readiness
-    issues (the caller knows the checklist); any of them, or a missing signature, refuses."""
+    issues (the caller knows the checklist); any of them, or a missing signature, refuses.
+    ``render_evidence`` makes the evidence copy (:func:`_store_evidence`)."""
     if missing:
         raise NotReadyError(missing)
     settings = store.office_settings()
@@ -187,9 +206,32 @@ def finalize(
         details = {"document_no": seal["document_no"], "seal_hash": digest,
                    "sequence": seal["sequence"], "outcome": outcome}  # fmt: skip
         store._audit("seals", inspection_id, "finalize", details, inspection_id=inspection_id)
+        if render_evidence is not None:
+            _store_evidence(store, inspection_id, render_evidence)
     sealed = store.seal_of(inspection_id)
     assert sealed is not None
     return sealed
+
+
+def _store_evidence(store: Store, inspection_id: str, render: RenderEvidence) -> None:
+    """Render the evidence copy of the record being sealed (the caller's transaction, after
+    the seal row: the renderer reads the seal from the store) and keep it with its SHA-256.
+    A renderer that fails fails the whole finalize: a sealed record always has its copy."""
+    try:
+        pdf, digest = render(store, inspection_id)
+    except (StoreError, sqlite3.Error):
+        raise
+    except Exception as exc:
+        raise EvidenceRenderError(inspection_id, repr(exc)) from exc
+    if hashlib.sha256(pdf).hexdigest() != digest:
+        raise EvidenceRenderError(inspection_id, "sha256 mismatch")
+    row = {
+        "inspection_id": inspection_id, "sha256": digest, "size": len(pdf),
+        "created_at": utc_now(), "device_id": store.device_id, "data": sqlite3.Binary(pdf),
+    }  # fmt: skip
+    store._insert("evidence", row)
+    details = {"sha256": digest, "size": len(pdf)}
+    store._audit("evidence", inspection_id, "evidence", details, inspection_id=inspection_id)
 
 
 def _next_seal(

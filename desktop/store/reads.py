@@ -354,6 +354,19 @@ class Reads:
         return None if row is None else seal_from(row)
 
     @guarded
+    def evidence_pdf(self, inspection_id: str) -> bytes | None:
+        """The evidence copy (存证副本) stored when the record was finalized, checked against
+        its SHA-256; None when there is none (a draft, or sealed before schema 4)."""
+        sql = "SELECT data, sha256, size FROM evidence WHERE inspection_id = ?"
+        row = self._one(sql, (inspection_id,))
+        if row is None:
+            return None
+        data = bytes(row["data"])
+        if len(data) != row["size"] or hashlib.sha256(data).hexdigest() != row["sha256"]:
+            raise DatabaseDamagedError(self.path, _("存证副本（PDF）与其校验值不符"))
+        return data
+
+    @guarded
     def amendments_for(self, inspection_id: str) -> list[Amendment]:
         """The corrections of a sealed record, oldest first (its history)."""
         rows = self._all(

@@ -17,6 +17,7 @@ sqlite-utils' ``table.transform()`` drops a table's triggers: a migration that u
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -237,7 +238,32 @@ SEAL_TRIGGERS: dict[str, str] = {
             SELECT RAISE(ABORT, 'only a sealed inspection is amended');
         END""",
 }
+# Version 4 (issue 9): the evidence copy (存证副本) is written once, in finalize's transaction
+# after the seal (so: only for a sealed record), and never changed or removed.
+EVIDENCE_TRIGGERS: dict[str, str] = {
+    **{
+        f"evidence_no_{action.lower()}": f"""
+        CREATE TRIGGER evidence_no_{action.lower()} BEFORE {action} ON evidence BEGIN
+            SELECT RAISE(ABORT, 'the evidence copy is kept as sealed');
+        END"""
+        for action in ("UPDATE", "DELETE")
+    },
+    "evidence_only_sealed": """
+        CREATE TRIGGER evidence_only_sealed BEFORE INSERT ON evidence
+        WHEN NOT EXISTS (SELECT 1 FROM seals WHERE inspection_id = new.inspection_id) BEGIN
+            SELECT RAISE(ABORT, 'only a sealed inspection has an evidence copy');
+        END""",
+}
+# The tamper-proofing triggers (tests and ``verify`` treat them as one set).
+SEAL_TRIGGERS.update(EVIDENCE_TRIGGERS)
 TRIGGERS.update(SEAL_TRIGGERS)
+
+
+def _trigger_since(name: str) -> int:
+    """The schema version that added the table a trigger is on."""
+    if name in EVIDENCE_TRIGGERS:
+        return 4
+    return 3 if name in SEAL_TRIGGERS else 2
 
 
 def create_triggers(db: Database, *, version: int | None = None) -> None:
@@ -245,7 +271,7 @@ def create_triggers(db: Database, *, version: int | None = None) -> None:
     after any ``transform()``. A test checks that all exist after migrating every fixture."""
     version = len(MIGRATIONS) if version is None else version
     for name, sql in TRIGGERS.items():
-        if version >= 3 or name not in SEAL_TRIGGERS:
+        if _trigger_since(name) <= version:
             db.execute(f"DROP TRIGGER IF EXISTS {name}")
             db.execute(sql)
 
@@ -342,10 +368,38 @@ def _v3_seals(db: Database) -> None:
     create_triggers(db, version=3)
 
 
+# 存证副本 (issue 9): the PDF rendered once when the record was finalized, with its SHA-256;
+# exporting a sealed record hands out these bytes. Records sealed before version 4 have none:
+# meta ``evidence_before`` keeps, per device, the last seal sequence that existed when this
+# migration ran, so ``verify`` tells "sealed before v4" from "evidence copy missing".
+_V4 = """
+CREATE TABLE evidence (
+    inspection_id TEXT PRIMARY KEY NOT NULL REFERENCES inspections (id),
+    sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+    size INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    data BLOB NOT NULL  -- last: reading the hash never reads the bytes
+) STRICT;
+"""
+EVIDENCE_BEFORE_KEY = "evidence_before"
+
+
+def _v4_evidence(db: Database) -> None:
+    """The evidence copies of finalized records, and where the records without one end."""
+    db.executescript(_V4)
+    last = dict(db.conn.execute("SELECT device_id, max(sequence) FROM seals GROUP BY device_id"))
+    db.conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?)",
+        (EVIDENCE_BEFORE_KEY, json.dumps(last, sort_keys=True)),
+    )
+    create_triggers(db, version=4)
+
+
 Migration = Callable[[Database], None]
 
 # Append only. The position (1-based) is the schema version the migration produces.
-MIGRATIONS: tuple[Migration, ...] = (_v1_core, _v2_subject_search, _v3_seals)
+MIGRATIONS: tuple[Migration, ...] = (_v1_core, _v2_subject_search, _v3_seals, _v4_evidence)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

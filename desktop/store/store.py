@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, NoReturn, Self
@@ -476,13 +476,25 @@ class Store(Reads):
 
     @guarded
     def finalize(
-        self, inspection_id: str, *, outcome: str | None = None, missing: Sequence[Issue] = ()
+        self,
+        inspection_id: str,
+        *,
+        outcome: str | None = None,
+        missing: Sequence[Issue] = (),
+        render_evidence: Callable[[Store, str], tuple[bytes, str]] | None = None,
     ) -> Seal:
         """Seal a draft in one transaction: signatures checked, status ``finalized``, outcome,
         document number, seal hash chained to this device's previous seal, audit line.
         ``missing``: the record's own readiness issues (``Inspection.readiness``); NotReadyError
-        if there are any or a signature is missing. Read-only from then on."""
-        return finalize.finalize(self, inspection_id, outcome=outcome, missing=missing)
+        if there are any or a signature is missing. Read-only from then on.
+
+        ``render_evidence(store, inspection_id) -> (pdf, sha256)`` makes the evidence copy
+        (``desktop.reports.evidence_pdf_bytes``; the store does not draw reports): called in
+        the same transaction after the seal row, stored with its hash (:meth:`evidence_pdf`).
+        If it fails, nothing is sealed (EvidenceRenderError)."""
+        return finalize.finalize(
+            self, inspection_id, outcome=outcome, missing=missing, render_evidence=render_evidence
+        )
 
     @guarded
     def amend(self, inspection_id: str, reason: str, changes: Sequence[AnswerChange]) -> Amendment:

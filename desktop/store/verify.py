@@ -5,12 +5,22 @@ triggers of the schema exist (dropping them is the first step of tampering); eve
 recomputed from the stored record (:mod:`desktop.store.seal`, by the seal's own canonical
 version), with the bytes of its attachments and drawn signatures checked against their SHA-256;
 each device's chain of seals has no gap and each ``prev_seal_hash`` is the hash before it;
-every finalized inspection has a seal; every amendment chain is recomputed. Read-only.
+every finalized inspection has a seal; every amendment chain is recomputed; every evidence
+copy (存证副本, schema 4) belongs to a sealed record and matches its SHA-256 and the SHA-256
+that its audit line (append-only) recorded when finalize stored it; a copy the audit log says
+was stored must still exist. Read-only.
+
+A sealed record without an evidence copy and without such an audit line is listed as a note,
+not a problem: records sealed before schema 4 (meta ``evidence_before``: the last seal
+sequence per device when the migration ran), the records of a demo database (``liangheng
+demo`` seals thousands in bulk: drawing a PDF for each would take hours) and records sealed
+through ``Store.finalize`` without a renderer (tools and tests; the app always passes one).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator
@@ -18,7 +28,7 @@ from dataclasses import dataclass, field
 
 from checklists.i18n import _
 from desktop.store import seal as sealing
-from desktop.store.schema import TRIGGERS
+from desktop.store.schema import EVIDENCE_BEFORE_KEY, TRIGGERS
 
 
 @dataclass(frozen=True)
@@ -42,9 +52,11 @@ class Problem:
 class Report:
     integrity: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # worth knowing, not broken
     seals: int = 0
     amendments: int = 0
     devices: int = 0
+    evidence: int = 0
 
     @property
     def ok(self) -> bool:
@@ -83,7 +95,9 @@ def verify(conn: sqlite3.Connection) -> Report:
     for row in seals:
         _seal(conn, row, report)
     _unsealed(conn, report)
-    _amendments(conn, {s.inspection_id: s for s in seals}, report)
+    by_id = {s.inspection_id: s for s in seals}
+    _amendments(conn, by_id, report)
+    _evidence(conn, by_id, report)
     return report
 
 
@@ -222,3 +236,56 @@ def _amendments(conn: sqlite3.Connection, seals: dict[str, _SealRow], report: Re
                 _problem(seal, _("第 {n} 次更正的校验值不符：更正内容被改动").format(n=sequence))
             )
         expected[r["inspection_id"]] = (r["sequence"] + 1, r["hash"])
+
+
+def _meta(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _evidence(conn: sqlite3.Connection, seals: dict[str, _SealRow], report: Report) -> None:
+    """Each evidence copy against its SHA-256 and against the SHA-256 its audit line recorded
+    when it was stored; a copy the audit log says was stored must still be there."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "evidence" not in tables:
+        return
+    logged: dict[str, str] = dict(
+        conn.execute(
+            "SELECT record_id, json_extract(details, '$.sha256') FROM audit_log "
+            "WHERE table_name = 'evidence' AND action = 'evidence'"
+        )
+    )
+    found: set[str] = set()
+    for inspection_id, data, digest, size in conn.execute(
+        "SELECT inspection_id, data, sha256, size FROM evidence"
+    ):
+        report.evidence += 1
+        found.add(inspection_id)
+        seal = seals.get(inspection_id)
+        if seal is None:
+            report.problems.append(Problem(_("存证副本所属的记录没有封存"), inspection_id))
+            continue
+        blob = bytes(data)
+        if len(blob) != size or hashlib.sha256(blob).hexdigest() != digest:
+            report.problems.append(
+                _problem(seal, _("存证副本（PDF）的内容与其校验值不符：定稿时保存的文件被改动"))
+            )
+        elif logged.get(inspection_id, digest) != digest:
+            report.problems.append(
+                _problem(seal, _("存证副本（PDF）与定稿时操作记录中的校验值不符：文件被替换"))
+            )
+    before: dict[str, int] = json.loads(_meta(conn, EVIDENCE_BEFORE_KEY) or "{}")
+    demo = _meta(conn, "is_demo") == "1"
+    for inspection_id, seal in seals.items():
+        if inspection_id in found or seal.status is None:
+            continue
+        if inspection_id in logged:
+            report.problems.append(
+                _problem(seal, _("缺少存证副本：定稿时保存的 PDF 已不存在（被删除）"))
+            )
+        elif seal.sequence <= before.get(seal.device_id, 0):
+            report.notes.append(_problem(seal, _("无存证副本（v4 之前定稿）")))
+        elif demo:
+            report.notes.append(_problem(seal, _("无存证副本（演示数据批量封存）")))
+        else:
+            report.notes.append(_problem(seal, _("无存证副本（定稿时未生成）")))

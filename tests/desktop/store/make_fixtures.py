@@ -224,8 +224,26 @@ def _plain_insert(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> 
     conn.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(row.values()))
 
 
+# Version 4: the sealed record's evidence copy (a stand-in PDF; its hash is what counts).
+EVIDENCE_PDF = b"%PDF-1.4\n% liangheng v4 fixture evidence copy\n%%EOF\n"
+EVIDENCE = {
+    "inspection_id": SEALED["id"],
+    "sha256": hashlib.sha256(EVIDENCE_PDF).hexdigest(),
+    "size": len(EVIDENCE_PDF),
+    "created_at": SEAL["sealed_at"],
+    "device_id": DEVICE,
+    "data": EVIDENCE_PDF,
+}
+
+
+def write_rows_v4(conn: sqlite3.Connection) -> None:
+    """Version 3's rows and the evidence copy of the sealed record."""
+    write_rows_v3(conn)
+    _plain_insert(conn, "evidence", EVIDENCE)
+
+
 # version -> how to write the rows at that version (a new shape gets its own writer)
-WRITERS = {1: write_rows_v1, 2: write_rows_v1, 3: write_rows_v3}
+WRITERS = {1: write_rows_v1, 2: write_rows_v1, 3: write_rows_v3, 4: write_rows_v4}
 
 
 def make(version: int, target: Path) -> Path:
