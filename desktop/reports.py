@@ -18,7 +18,6 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
 
 from checklists.i18n import N_, _
 from checklists.loader import Catalogue, load_catalogue
@@ -40,10 +39,6 @@ Cancelled = Callable[[], bool]
 
 class ExportCancelledError(Exception):
     """The user cancelled; nothing was written."""
-
-
-class _EvidenceReads(Protocol):
-    def evidence_pdf(self, inspection_id: str) -> bytes | None: ...
 
 
 def office_of(settings: OfficeSettings) -> Office:
@@ -172,13 +167,9 @@ def evidence_pdf_bytes(
 
 
 def stored_evidence(reads: Reads, inspection_id: str) -> bytes | None:
-    """The evidence copy stored at finalize, if the store keeps one (issue 8 adds
-    ``Reads.evidence_pdf(inspection_id) -> bytes | None``)."""
-    getter = getattr(reads, "evidence_pdf", None)
-    if getter is None:
-        return None
-    evidence: _EvidenceReads = reads  # type: ignore[assignment]
-    return evidence.evidence_pdf(inspection_id)
+    """The evidence copy stored at finalize, checked against its SHA-256
+    (DatabaseDamagedError if it does not match); None for a record sealed before schema 4."""
+    return reads.evidence_pdf(inspection_id)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -1,6 +1,8 @@
 """``liangheng verify --db PATH``: integrity check, foreign keys, every seal and each device's
-chain of seals recomputed, every amendment chain; lists what is broken and exits 1 if anything
-is (0: "全部完好"). See :mod:`desktop.store.verify` for what is checked.
+chain of seals recomputed, every amendment chain, every evidence copy (存证副本) against its
+hash; lists what is broken and exits 1 if anything is (0: "全部完好"). Records without an
+evidence copy by design (sealed before schema 4, or demo data) are counted as notes. See
+:mod:`desktop.store.verify` for what is checked.
 """
 
 from __future__ import annotations
@@ -9,8 +11,12 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from checklists.i18n import _
+
+if TYPE_CHECKING:
+    from desktop.store.verify import Problem
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -52,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
         )
         + "\n"
     )
+    out.write(_("存证副本（PDF）已核对 {n} 份。").format(n=report.evidence) + "\n")
+    _notes(out, report.notes)
     seconds = time.perf_counter() - began
     if report.ok:
         out.write(_("全部完好。（用时 {s:.1f} 秒）").format(s=seconds) + "\n")
@@ -60,3 +68,22 @@ def run(args: argparse.Namespace) -> int:
     for problem in report.problems:
         out.write(f"  - {problem.line()}\n")
     return 1
+
+
+_NOTES_SHOWN = 10
+
+
+def _notes(out: TextIO, notes: list[Problem]) -> None:
+    """What is worth knowing but not broken (records without an evidence copy by design),
+    grouped by what it says: a count and the first few records of each."""
+    groups: dict[str, list[Problem]] = {}
+    for note in notes:
+        groups.setdefault(note.what, []).append(note)
+    for what, members in groups.items():
+        out.write(_("说明：{what}，共 {n} 条（不属于问题）。").format(what=what, n=len(members)))
+        out.write("\n")
+        for note in members[:_NOTES_SHOWN]:
+            out.write(f"  · {note.line()}\n")
+        if len(members) > _NOTES_SHOWN:
+            more = _("……另有 {n} 条").format(n=len(members) - _NOTES_SHOWN)
+            out.write(f"  · {more}\n")

@@ -27,6 +27,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from checklists.answers import Answer, Status
@@ -38,6 +39,7 @@ from checklists.record import NotCarriedOut, Readiness
 from checklists.rule_params import RULE_PARAMS
 from checklists.rules.tables import DEFAULT_POLICY, Policy
 from checklists.schema import NA, REPEAT_KINDS, Checklist, Item, ItemKind, Section, Stage
+from desktop.reports import evidence_pdf_bytes
 from desktop.store import Store
 from desktop.store.errors import NotReadyError
 from desktop.store.loading import default_label, load_inspection
@@ -133,6 +135,7 @@ class WalkState:
         policy: Policy = DEFAULT_POLICY,
     ) -> None:
         self.store = store
+        self.catalogue = catalogue
         self.policy = policy
         self.inspection_id = inspection_id
         # The record as exports see it too: one loader for both (desktop.store.loading).
@@ -467,7 +470,9 @@ class WalkState:
         if readiness.missing:
             raise NotReadyError(readiness.missing)
         outcome = self.record.outcome().result.value
-        seal = self.store.finalize(self.inspection_id, outcome=outcome)
+        # The evidence copy (存证副本) is drawn inside the sealing transaction, once.
+        render = partial(evidence_pdf_bytes, catalogue=self.catalogue)
+        seal = self.store.finalize(self.inspection_id, outcome=outcome, render_evidence=render)
         self.row = self.store.get_inspection(self.inspection_id)
         return seal
 
