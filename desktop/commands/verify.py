@@ -83,7 +83,7 @@ def _notes(out: TextIO, notes: list[Problem]) -> None:
         out.write(_("说明：{what}，共 {n} 条（不属于问题）。").format(what=what, n=len(members)))
         out.write("\n")
         for note in members[:_NOTES_SHOWN]:
-            out.write(f"  · {note.line()}\n")
+            out.write(f"  · {note.record() or note.what}\n")
         if len(members) > _NOTES_SHOWN:
             more = _("……另有 {n} 条").format(n=len(members) - _NOTES_SHOWN)
             out.write(f"  · {more}\n")

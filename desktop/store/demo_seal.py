@@ -6,6 +6,12 @@ Signatures: the inspectors sign on paper (one in ten on screen: a tiny PNG), the
 (80 %), refuses with a note (12 %) or is absent and a witness signs (8 %). One sealed record in
 fifty gets an amendment (a yes/no answer corrected, with its reason). Audit lines: the record's
 creation, its finalizing and each amendment, by its two inspectors.
+
+No evidence copies (存证副本, schema 4): ``Store.finalize`` draws each record's PDF once, but
+at ~0.1 s a record that would make the 100,000-record demo take hours. Demo records therefore
+have no ``evidence`` row and no "evidence" audit line; ``liangheng verify`` lists them as a
+note ("无存证副本（演示数据批量封存）", told apart by meta ``is_demo``), not as a problem, and
+``export pdf`` draws them afresh like drafts.
 """
 
 from __future__ import annotations

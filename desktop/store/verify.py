@@ -40,12 +40,16 @@ class Problem:
     subject_name: str = ""
     document_no: str = ""
 
-    def line(self) -> str:
+    def record(self) -> str:
+        """The record it is about: subject, document number, id ("" if about none)."""
         if self.inspection_id is None:
-            return self.what
+            return ""
         who = self.subject_name or self.inspection_id
         number = f"（{self.document_no}）" if self.document_no else ""
-        return f"{who}{number} [{self.inspection_id}]：{self.what}"
+        return f"{who}{number} [{self.inspection_id}]"
+
+    def line(self) -> str:
+        return f"{self.record()}：{self.what}" if self.inspection_id else self.what
 
 
 @dataclass
