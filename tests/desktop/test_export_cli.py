@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from checklists.loader import load_catalogue
 from desktop.cli import main
-from desktop.store import Reader
+from desktop.reports import evidence_pdf_bytes, export_pdf
+from desktop.store import Reader, Store
 from desktop.store.demo import DemoOptions, make_demo
 
 
@@ -88,3 +92,39 @@ def test_export_never_imports_qt(db: Path, tmp_path: Path) -> None:
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
     assert out.exists()
+
+
+def test_a_sealed_record_exports_its_evidence_copy_byte_for_byte(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What finalize stored is what ``export pdf`` writes (and what its hash says), every time."""
+    header = {"inspectors": [{"name": "王明", "certificate_no": "1"},
+                             {"name": "李华", "certificate_no": "2"}]}  # fmt: skip
+    path = tmp_path / "work.sqlite3"
+    with Store.open(path) as store:
+        subject = store.create_subject("大民屯加油站", "fuel_station")
+        inspection = store.create_inspection(subject.id, "fuel_station", "2026.1", header=header)
+        store.save_answer(inspection.id, "mgmt_system", "", "no")
+        store.set_rectification_deadline(inspection.id, "2026-12-15")
+        store.sign(inspection.id, "inspector", "paper", name="王明", position=1)
+        store.sign(inspection.id, "inspector", "paper", name="李华", position=2)
+        store.sign(inspection.id, "party", "refused", note="拒签")
+        render = partial(evidence_pdf_bytes, catalogue=load_catalogue(None))
+        store.finalize(inspection.id, outcome="correction_ordered", render_evidence=render)
+        stored, digest = store.db.conn.execute(
+            "SELECT data, sha256 FROM evidence WHERE inspection_id = ?", (inspection.id,)
+        ).fetchone()
+    for n in (1, 2):
+        out = tmp_path / f"sealed-{n}.pdf"
+        args = ["export", "pdf", "--db", str(path), "--inspection", inspection.id, "-o", str(out)]
+        assert main(args) == 0
+        said = capsys.readouterr().out
+        assert "责令改正通知书" in said
+        assert "定稿时保存的证据副本" in said
+        written = out.read_bytes()
+        assert written == bytes(stored)
+        assert hashlib.sha256(written).hexdigest() == digest
+    with Reader.open(path) as reads:
+        result = export_pdf(reads, inspection.id, tmp_path / "api.pdf")
+    assert result.evidence_copy
+    assert (tmp_path / "api.pdf").read_bytes() == bytes(stored)

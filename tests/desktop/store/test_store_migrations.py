@@ -4,7 +4,9 @@ newer or foreign file is refused."""
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -18,6 +20,7 @@ from desktop.store.connection import connect
 from desktop.store.errors import InspectionClosedError, NotOurDatabaseError, SchemaTooNewError
 from desktop.store.schema import (
     APPLICATION_ID,
+    EVIDENCE_BEFORE_KEY,
     MIGRATIONS,
     TRIGGERS,
     application_id,
@@ -179,12 +182,44 @@ def test_migrated_fixture_finalizes_seals_and_verifies(version: int, tmp_path: P
         store.sign(inspection_id, "inspector", "paper", name="刘丽", position=2)
         store.sign(inspection_id, "party", "absent", note="负责人外出")
         store.sign(inspection_id, "witness", "paper", name="村委会李主任")
-        seal = store.finalize(inspection_id, outcome="no_problem")
+        seal = store.finalize(inspection_id, outcome="no_problem", render_evidence=_render)
         assert seal.sequence == (2 if version >= 3 else 1)
-        assert [e.action for e in store.audit_for(inspection_id)][-1] == "finalize"
+        assert [e.action for e in store.audit_for(inspection_id)][-2:] == ["finalize", "evidence"]
+        assert store.evidence_pdf(inspection_id) == b"%PDF " + seal.seal_hash.encode()
         report = verify(store.db.conn)
         assert report.ok, [p.line() for p in report.problems]
         assert report.seals == (2 if version >= 3 else 1)
+        assert report.evidence == (2 if version >= 4 else 1)
+        # the fixture's own sealed record: before schema 4 it has no copy, and that is fine
+        assert [n.what for n in report.notes] == (
+            ["无存证副本（v4 之前定稿）"] if version == 3 else []
+        )
+
+
+def _render(store: Store, inspection_id: str) -> tuple[bytes, str]:
+    seal = store.seal_of(inspection_id)
+    assert seal is not None
+    pdf = b"%PDF " + seal.seal_hash.encode()
+    return pdf, hashlib.sha256(pdf).hexdigest()
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_schema_4_knows_which_seals_came_before_it(version: int, tmp_path: Path) -> None:
+    with Store.open(_copy(version, tmp_path), create=False) as store:
+        before = json.loads(store.meta(EVIDENCE_BEFORE_KEY) or "null")
+        assert before == ({MF.DEVICE: 1} if version == 3 else {})
+        assert store.evidence_pdf(MF.SEALED["id"]) == (MF.EVIDENCE_PDF if version >= 4 else None)
+
+
+def test_the_v4_fixture_keeps_its_evidence_copy_unchangeable(tmp_path: Path) -> None:
+    with Store.open(_copy(4, tmp_path), create=False) as store:
+        assert store.evidence_pdf(MF.SEALED["id"]) == MF.EVIDENCE_PDF
+        for sql in ("UPDATE evidence SET data = x'00'", "DELETE FROM evidence"):
+            with pytest.raises(sqlite3.IntegrityError, match="evidence"), store.db.atomic():
+                store.db.conn.execute(sql)
+        report = verify(store.db.conn)
+        assert report.ok, [p.line() for p in report.problems]
+        assert (report.evidence, report.notes) == (1, [])
 
 
 def test_the_v3_fixture_keeps_its_seal_amendment_and_history(tmp_path: Path) -> None:

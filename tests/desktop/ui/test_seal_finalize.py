@@ -5,6 +5,8 @@ a correction that keeps the original."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -118,6 +120,15 @@ def assert_sealed(view: InspectionView) -> None:
     assert seal.seal_hash in panel.sealed_info.text()
     assert seal.document_no in view.state_label.text()
     assert not view.state.editable
+    # the evidence copy was drawn once, in the sealing transaction, and kept with its hash
+    evidence = store.evidence_pdf(inspection.id)
+    assert evidence is not None
+    assert evidence.startswith(b"%PDF")
+    (digest,) = store.db.conn.execute(
+        "SELECT sha256 FROM evidence WHERE inspection_id = ?", (inspection.id,)
+    ).fetchone()
+    assert hashlib.sha256(evidence).hexdigest() == digest
+    assert [e.action for e in store.audit_for(inspection.id)][-2:] == ["finalize", "evidence"]
     assert not panel.finalize_button.isVisible()
     assert not panel.inspectors[0].pad.isEnabled()
     assert not panel.inspectors[0].paper.isEnabled()
