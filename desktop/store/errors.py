@@ -80,6 +80,18 @@ class DiskFullError(StoreError):
         super().__init__(msg.format(path=path), path)
 
 
+class WriteFailedError(StoreError):
+    """The system refused a write or an fsync of a file SQLite had open (a file size limit, a
+    USB stick pulled out, a failing disk): nothing of the refused change was kept."""
+
+    def __init__(self, path: Path | None, reason: str) -> None:
+        msg = _(
+            "写入失败：系统拒绝写入数据库文件 {path}（{reason}）。这次的修改没有保存，"
+            "已保存的内容不受影响。请检查磁盘或 U 盘是否仍然连接、是否有写入限制，然后重试。"
+        )
+        super().__init__(msg.format(path=path, reason=reason), path)
+
+
 class UnsupportedLocationError(StoreError):
     def __init__(self, path: Path, mode: str) -> None:
         msg = _(
@@ -144,6 +156,8 @@ class AttachmentTooLargeError(StoreError, InputError):
 # SQLite's primary result codes (sqlite3.Error.sqlite_errorcode & 0xFF).
 _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT = 5, 6, 8, 10, 11
 _FULL, _CANTOPEN, _NOTADB = 13, 14, 26
+# Extended codes of a write the system refused: IOERR_WRITE, _FSYNC, _DIR_FSYNC, _TRUNCATE.
+_WRITE_REFUSED = {_IOERR | 3 << 8, _IOERR | 4 << 8, _IOERR | 5 << 8, _IOERR | 6 << 8}
 
 
 def translate(exc: sqlite3.Error, path: Path | None) -> StoreError | None:
@@ -161,6 +175,8 @@ def translate(exc: sqlite3.Error, path: Path | None) -> StoreError | None:
         return DiskFullError(path)
     if primary == _READONLY:
         return DatabaseReadOnlyError(path)
+    if code in _WRITE_REFUSED:
+        return WriteFailedError(path, getattr(exc, "sqlite_errorname", text))
     if primary in (_CANTOPEN, _IOERR) and path is not None:
         return DatabaseUnreadableError(path, text)
     return None

@@ -21,6 +21,8 @@ from desktop.store.errors import (
     DiskFullError,
     FolderMissingError,
     SchemaOutdatedError,
+    WriteFailedError,
+    translate,
 )
 from desktop.store.schema import migrate
 
@@ -188,3 +190,62 @@ def test_a_full_disk_is_reported_and_saved_answers_stay(tmp_path: Path) -> None:
     assert first.startswith(DiskFullError.__name__)
     assert "磁盘已满" in first
     assert int(count) > 0
+
+
+REFUSE_WRITES = """
+import resource, signal, sys
+from desktop.store import Store
+from desktop.store.errors import WriteFailedError
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a refused write is EFBIG, not a signal
+store = Store.open(sys.argv[1])
+subject = store.create_subject("大民屯加油站", "fuel_station")
+inspection = store.create_inspection(subject.id, "fuel_station", "1")
+store.save_answer(inspection.id, "item", "first", "已保存")
+hard = resource.getrlimit(resource.RLIMIT_FSIZE)[1]
+resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, hard))  # the system refuses bigger files
+try:
+    for n in range(100000):
+        store.save_answer(inspection.id, "item", str(n), "量" * 5000)
+except WriteFailedError as exc:
+    print(type(exc).__name__, exc)
+resource.setrlimit(resource.RLIMIT_FSIZE, (hard, hard))
+print(store.answers_for(inspection.id)["item", "first"].value)
+print(store.integrity_problems(full=True))
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE is POSIX")
+def test_a_refused_write_is_a_write_failure_not_a_folder(tmp_path: Path) -> None:
+    path = tmp_path / "limited.sqlite3"
+    done = subprocess.run(
+        [sys.executable, "-c", REFUSE_WRITES, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    first, kept, problems = done.stdout.strip().splitlines()
+    assert first.startswith(WriteFailedError.__name__), first
+    assert "写入失败" in first
+    assert "SQLITE_IOERR_WRITE" in first
+    assert "文件夹" not in first.split("（")[0]
+    assert kept == "已保存"
+    assert problems == "[]"
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [(778, "SQLITE_IOERR_WRITE"), (1034, "SQLITE_IOERR_FSYNC"), (1290, "SQLITE_IOERR_DIR_FSYNC")],
+)
+def test_refused_writes_and_fsyncs_translate_to_write_failures(code: int, name: str) -> None:
+    exc = sqlite3.OperationalError("disk I/O error")
+    exc.sqlite_errorcode = code
+    exc.sqlite_errorname = name
+    error = translate(exc, Path("work.sqlite3"))
+    assert isinstance(error, WriteFailedError)
+    assert name in str(error)
+    assert "写入失败" in str(error)
+    read = sqlite3.OperationalError("disk I/O error")
+    read.sqlite_errorcode = 266  # SQLITE_IOERR_READ
+    assert isinstance(translate(read, Path("work.sqlite3")), DatabaseUnreadableError)
