@@ -99,6 +99,14 @@ class ItemWidget(QFrame):
         self.status = QLabel()
         self.status.setObjectName("status")
         self.status.setWordWrap(True)
+        # Shown while a refused save of this item waits to be retried (walk_retry).
+        self.unsaved = QLabel(_("未保存"), self)
+        self.unsaved.setObjectName("unsaved")
+        self.unsaved.setToolTip(_("存储暂时无法写入；输入的内容保留在这里，程序会自动重试保存。"))
+        self.unsaved.setStyleSheet(
+            "color:#ffffff; background:#b71c1c; padding:1px 4px; font-weight:bold;"
+        )
+        self.unsaved.setVisible(False)
         # With a parent: setVisible(True) on an orphan label opens it as a window.
         self.basis = QLabel(basis_html(item), self)
         self.basis.setObjectName("basis")
@@ -116,6 +124,7 @@ class ItemWidget(QFrame):
         self.editor = self.build_editor()
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
+        top.addWidget(self.unsaved)
         top.addWidget(self.status)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -158,6 +167,14 @@ class ItemWidget(QFrame):
         self.status.setText(text)
         self.status.setProperty("state", evaluation.status.value)
         self.status.setStyleSheet(f"color:{STATUS_COLOUR[evaluation.status]}; font-weight:bold;")
+
+    def set_unsaved(self, unsaved: bool) -> None:
+        """Mark the item 未保存 (its typed input is kept and retried) or clear the mark."""
+        self.unsaved.setVisible(unsaved)
+        self.setProperty("unsaved", unsaved)
+
+    def is_unsaved(self) -> bool:
+        return not self.unsaved.isHidden()
 
     def focus_editor(self) -> None:
         self.focus_target().setFocus(Qt.FocusReason.OtherFocusReason)

@@ -4,7 +4,10 @@ nozzle, a stall ...), in a scroll area.
 Every change an item widget reports is saved at once through :class:`WalkState` (one short
 transaction); the page then shows the new status of every item, hides or shows the items whose
 conditions changed, and emits ``saved``. A refused change (a closed record, a full disk) is
-shown once through :func:`desktop.ui.errors.show_error` and the typed text stays in the widget.
+shown once through :func:`desktop.ui.errors.show_error` and the typed text stays in the widget;
+a refusal that may pass (a full disk, a read-only or locked file) also marks the item 未保存 and
+hands the save to a :class:`~desktop.ui.walk_retry.RetryQueue`, which retries it every few
+seconds and after the next save that succeeds, until it is saved (``unsaved_changed(count)``).
 ``Enter`` in an item moves to the next visible item; past the last one the page emits
 ``finished`` and the view turns to the next page.
 """
@@ -30,6 +33,7 @@ from checklists.schema import REPEAT_KINDS, ItemKind
 from desktop.ui.errors import show_error
 from desktop.ui.walk_items import ItemWidget, make_item_widget
 from desktop.ui.walk_photos import PhotoFile, PhotoWidget
+from desktop.ui.walk_retry import RetryQueue, is_transient
 from desktop.ui.walk_state import Page, Saved, WalkState
 
 
@@ -40,6 +44,7 @@ class SectionPage(QScrollArea):
     finished = Signal()
     layout_changed = Signal()
     add_requested = Signal()
+    unsaved_changed = Signal(int)  # how many saves wait to be retried
 
     def __init__(self, state: WalkState, page: Page, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,6 +55,11 @@ class SectionPage(QScrollArea):
         self.setWidgetResizable(True)
         self.widgets: dict[str, ItemWidget] = {}
         self._error_shown = False
+        self._photos = 0
+        self.retries = RetryQueue(self)
+        self.retries.succeeded.connect(self._on_retry_succeeded)
+        self.retries.failed.connect(self._on_retry_failed)
+        self.retries.changed.connect(self._on_retries_changed)
         body = QWidget()
         layout = QVBoxLayout(body)
         heading = QLabel(f"<h2>{state.page_title(page)}</h2>")
@@ -102,15 +112,39 @@ class SectionPage(QScrollArea):
             widget.after_save(self.state)
             widget.show_evaluation(self.state.record.evaluate(widget.item, self.page.instance_key))
 
-    def _save(self, widget: ItemWidget, action: Any) -> None:
+    def _save(self, widget: ItemWidget, action: Any, field: str = "value") -> None:
+        key = (widget.item.id, field)
         try:
             saved: Saved = action()
         except UserError as error:
+            if is_transient(error):
+                self.retries.add(key, action)
+                widget.set_unsaved(True)
             if not self._error_shown:
                 self._error_shown = True
                 show_error(self, error)
             return
+        self.retries.discard(key)  # an older refused save of the same field is superseded
+        self._after_save(widget, saved)
+        self.retries.retry_soon()
+
+    def _on_retry_succeeded(self, key: tuple[str, str], saved: Saved) -> None:
+        widget = self.widgets.get(key[0])
+        if widget is not None:
+            self._after_save(widget, saved)
+
+    def _on_retry_failed(self, error: Exception) -> None:
+        show_error(self, error)  # a retry refused for good (the record was sealed meanwhile)
+
+    def _on_retries_changed(self, count: int) -> None:
+        waiting = {item_id for item_id, _field in self.retries.waiting()}
+        for item_id, widget in self.widgets.items():
+            widget.set_unsaved(item_id in waiting)
+        self.unsaved_changed.emit(count)
+
+    def _after_save(self, widget: ItemWidget, saved: Saved) -> None:
         self._error_shown = False
+        widget.set_unsaved(any(k[0] == widget.item.id for k in self.retries.waiting()))
         widget.after_save(self.state)
         for item_id, _key in self.state.rejudge_dependents(widget.item.id):
             self.reload_item(item_id)
@@ -130,16 +164,20 @@ class SectionPage(QScrollArea):
 
     def _on_item_note_changed(self, widget: ItemWidget, text: str) -> None:
         self._save(
-            widget, lambda: self.state.set_note(widget.item.id, self.page.instance_key, text)
+            widget,
+            lambda: self.state.set_note(widget.item.id, self.page.instance_key, text),
+            "note",
         )
 
     def _on_item_photos_added(self, widget: PhotoWidget, photos: list[PhotoFile]) -> None:
         for data, name, mime in photos:
+            self._photos += 1  # each photo is its own save: none replaces another
             self._save(
                 widget,
                 lambda d=data, n=name, m=mime: self.state.add_photo(
                     widget.item.id, self.page.instance_key, d, n, m
                 ),
+                f"photo {self._photos}",
             )
 
     # ------------------------------------------------------------------ focus

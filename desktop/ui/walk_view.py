@@ -29,6 +29,8 @@ change (``Store.set_resume_position``), so a restarted app reopens the same page
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -81,6 +83,7 @@ class InspectionView(QWidget):
         self.pages: dict[tuple[str, str], AnyPage] = {}
         self.current: Page = Page(HEADER)
         self._last_place: Place | None = None
+        self._unsaved: dict[tuple[str, str], int] = {}  # page -> saves waiting to be retried
         self._build()
         self._shortcuts()
         QApplication.instance().focusChanged.connect(self._on_app_focus_changed)  # type: ignore[union-attr]
@@ -248,6 +251,7 @@ class InspectionView(QWidget):
         else:
             widget = SectionPage(self.state, page)
             widget.saved.connect(self._on_page_saved)
+            widget.unsaved_changed.connect(lambda n, k=page.key: self._on_page_unsaved(k, n))
             widget.finished.connect(lambda: self.turn(1))
             widget.layout_changed.connect(self._on_page_layout_changed)
             widget.add_requested.connect(self.add_instance)
@@ -291,9 +295,32 @@ class InspectionView(QWidget):
         return Place(self.current, self._current_item())
 
     # ------------------------------------------------------------------ saving and place
+    def unsaved_count(self) -> int:
+        """Refused saves still waiting to be retried, over all pages."""
+        return sum(self._unsaved.values())
+
+    def _on_page_unsaved(self, key: tuple[str, str], count: int) -> None:
+        before = self.unsaved_count()
+        self._unsaved[key] = count
+        if self.unsaved_count():
+            self._show_unsaved()
+        elif before:  # the last refused save went through
+            now = datetime.now().astimezone()
+            self.saved_label.setText(_("已保存 {time}").format(time=f"{now:%H:%M:%S}"))
+            self.saved_label.setStyleSheet("color:#1b6e20;")
+
+    def _show_unsaved(self) -> None:
+        self.saved_label.setText(
+            _("未保存 {count} 项：暂时无法写入，正在自动重试").format(count=self.unsaved_count())
+        )
+        self.saved_label.setStyleSheet("color:#ffffff; background:#b71c1c; font-weight:bold;")
+
     def _on_page_saved(self, saved: Saved) -> None:
-        self.saved_label.setText(_("已保存 {time}").format(time=f"{saved.at:%H:%M:%S}"))
-        self.saved_label.setStyleSheet("color:#1b6e20;")
+        if self.unsaved_count():
+            self._show_unsaved()
+        else:
+            self.saved_label.setText(_("已保存 {time}").format(time=f"{saved.at:%H:%M:%S}"))
+            self.saved_label.setStyleSheet("color:#1b6e20;")
         self.update_progress()
         self.saved.emit(saved)
 
