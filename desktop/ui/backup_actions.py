@@ -225,18 +225,9 @@ def restore_now(window: QMainWindow, context: AppContext, path: Path) -> None:
         show_error(window, error)
         result = None
     finally:
-        _reopen(context, db_path)
+        context.replace_store(Store.open(db_path, create=False))
     if result is not None:
         _done_restore_box(window, result.kept[0].name if result.kept else "")
-
-
-def _reopen(context: AppContext, db_path: Path) -> None:
-    # AppContext has no "reopen" yet; its store and settings are replaced in place.
-    context.store = Store.open(db_path, create=False)
-    context._settings = context.store.office_settings()  # private: see the comment above
-    context.settings_changed.emit()
-    context.subjects_changed.emit()
-    context.inspections_changed.emit()
 
 
 def _done_restore_box(window: QWidget, kept: str) -> QMessageBox:

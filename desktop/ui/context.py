@@ -63,5 +63,23 @@ class AppContext(QObject):
         self._settings = settings
         self.settings_changed.emit()
 
+    def replace_store(self, store: Store) -> None:
+        """Work on ``store`` from now on (a database restored from a backup, reopened): the
+        old one is closed if still open, the settings are read again, and every page is told
+        that settings, subjects and inspections changed."""
+        old, self.store = self.store, store
+        if old is not store:
+            old.close()
+        self._settings = store.office_settings()
+        self.settings_changed.emit()
+        self.subjects_changed.emit()
+        self.inspections_changed.emit()
+
+    def reopen(self, db_path: Path | None = None) -> None:
+        """Close the database and open ``db_path`` (the same file by default) in its place."""
+        path = db_path or self.db_path
+        self.store.close()
+        self.replace_store(Store.open(path, create=False))
+
     def close(self) -> None:
         self.store.close()
