@@ -96,6 +96,7 @@ _BY_ERROR: tuple[tuple[type[StoreError], Health], ...] = (
 def startup_check(db_path: Path, *, busy_timeout_ms: int = 3000) -> HealthReport:
     """Whether the database at ``db_path`` can be opened for work, and if not, why."""
     path = Path(db_path)
+    finish_leftover_restore(path)
     try:
         problems = _quick_check(path, busy_timeout_ms)
     except DatabaseMissingError:
@@ -225,6 +226,34 @@ def leftover_restore(db_path: Path) -> Path | None:
         if staged.is_file():
             return staged
     return None
+
+
+def finish_leftover_restore(db_path: Path) -> str:
+    """Finish or clean up a restore the app died in (run before anything opens the database).
+
+    ``"finished"``: the database had been moved aside but the restored copy not yet moved in;
+    the copy, whole (it was complete before anything was moved), takes its place. ``"removed"``:
+    the database is still there (the app died while copying); the copy is deleted, the
+    database is never touched. ``"kept"``: the database is gone and the copy is not sound; it
+    is renamed ``.restore-failed`` and nothing is deleted. ``""``: nothing left over."""
+    db_path = Path(db_path)
+    staged = leftover_restore(db_path)
+    if staged is None:
+        return ""
+    if db_path.exists():
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            _remove(Path(f"{staged}{suffix}"))
+        return "removed"
+    try:
+        check_backup(staged, full=True)
+    except (StoreError, sqlite3.Error, OSError):
+        failed = db_path.with_name(db_path.name + ".restore-failed")
+        os.replace(staged, aside_name(failed, "kept", datetime.now(UTC)))
+        fsync_folder(db_path.parent)
+        return "kept"
+    os.replace(staged, db_path)
+    fsync_folder(db_path.parent)
+    return "finished"
 
 
 def _remove(path: Path) -> None:
