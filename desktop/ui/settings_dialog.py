@@ -6,6 +6,7 @@ Asked once when a real database is first created, changeable at any time from th
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -13,12 +14,14 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -26,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from checklists.errors import InputError
 from checklists.i18n import _, join
+from desktop import paths
 from desktop.settings import Inspector, OfficeSettings
 
 
@@ -48,6 +52,18 @@ class SettingsDialog(QDialog):
         self.court = self._line(settings.court, _("如：法库县人民法院"))
         self.record_title = self._line(settings.record_title, "")
         self.notice_title = self._line(settings.notice_title, "")
+        self.backup_dir = self._line(settings.backup_dir, str(paths.backup_dir()))
+        self.backup_dir.setObjectName("backup_dir")
+        self.backup_dir.textChanged.connect(self._on_backup_dir_text_changed)
+        self.browse = QPushButton(_("浏览…"))
+        self.browse.clicked.connect(self._on_browse_clicked)
+        self.backup_warning = QLabel()
+        self.backup_warning.setStyleSheet("color: #8a5a00;")
+        self.backup_warning.setWordWrap(True)
+        self.backups_kept = QSpinBox()
+        self.backups_kept.setRange(1, 100)
+        self.backups_kept.setValue(max(1, min(100, settings.backups_kept)))
+        self.folder_dialog: QFileDialog | None = None
         self.judge_unverified = QCheckBox(
             _("依据未经官方文本核实的规则表时仍给出判定（并注明未核实）")
         )
@@ -94,6 +110,12 @@ class SettingsDialog(QDialog):
         form.addRow(_("行政诉讼法院"), self.court)
         form.addRow(_("笔录标题"), self.record_title)
         form.addRow(_("通知书标题"), self.notice_title)
+        folder = QHBoxLayout()
+        folder.addWidget(self.backup_dir, 1)
+        folder.addWidget(self.browse)
+        form.addRow(_("备份文件夹"), folder)
+        form.addRow("", self.backup_warning)
+        form.addRow(_("保留备份份数"), self.backups_kept)
         add = QPushButton(_("添加人员"))
         add.clicked.connect(self._on_add_clicked)
         remove = QPushButton(_("删除所选人员"))
@@ -125,6 +147,29 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.judge_unverified)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
+
+    def _on_backup_dir_text_changed(self, text: str) -> None:
+        """A folder that is not there (a USB stick not plugged in) is a warning: backups wait
+        for it and say so; it is not a reason to refuse the settings."""
+        folder = text.strip()
+        missing = bool(folder) and not Path(folder).is_dir()
+        self.backup_warning.setText(
+            _(
+                "这个文件夹现在不存在（U 盘未插入？）。插入后备份会写到这里；"
+                "在此之前备份会提示失败。"
+            )
+            if missing
+            else ""
+        )
+
+    def _on_browse_clicked(self) -> None:
+        dialog = QFileDialog(self, _("选择备份文件夹"), self.backup_dir.text().strip())
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.fileSelected.connect(self.backup_dir.setText)
+        self.folder_dialog = dialog
+        dialog.open()
 
     def _on_add_clicked(self) -> None:
         self._append("", "")
@@ -162,6 +207,8 @@ class SettingsDialog(QDialog):
             record_title=self.record_title.text().strip() or self._original.record_title,
             notice_title=self.notice_title.text().strip() or self._original.notice_title,
             judge_unverified=self.judge_unverified.isChecked(),
+            backup_dir=self.backup_dir.text().strip(),
+            backups_kept=self.backups_kept.value(),
             inspectors=tuple(inspectors),
         )
         missing = self._result.missing()

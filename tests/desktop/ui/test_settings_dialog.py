@@ -69,3 +69,37 @@ def test_a_half_filled_inspector_row_is_refused_with_its_reason(qtbot: QtBot) ->
     assert dialog.isVisible()
     assert "王明" in dialog.problem.text()
     assert "执法证号" in dialog.problem.text()
+
+
+def test_backup_folder_and_count_are_saved_and_a_missing_folder_only_warns(
+    qtbot: QtBot, tmp_path
+) -> None:
+    dialog = SettingsDialog(OfficeSettings(agency="甲", inspecting_unit="乙"))
+    qtbot.addWidget(dialog)
+    dialog.open()
+    stick = tmp_path / "usb" / "量衡备份"
+    dialog.backup_dir.setText(str(stick))
+    assert "不存在" in dialog.backup_warning.text()
+    stick.mkdir(parents=True)
+    dialog.backup_dir.setText(str(stick) + " ")
+    assert dialog.backup_warning.text() == ""
+    dialog.backups_kept.setValue(25)
+    fill_inspector(dialog, 0, "王明", "1")
+    fill_inspector(dialog, 1, "李华", "2")
+    with qtbot.waitSignal(dialog.accepted, timeout=1000):
+        save(qtbot, dialog)
+    assert dialog.result_settings().backup_dir == str(stick)
+    assert dialog.result_settings().backups_kept == 25
+
+
+def test_browse_opens_qts_own_folder_dialog(qtbot: QtBot, tmp_path) -> None:
+    dialog = SettingsDialog(OfficeSettings())
+    qtbot.addWidget(dialog)
+    dialog.open()
+    qtbot.mouseClick(dialog.browse, Qt.MouseButton.LeftButton)
+    chooser = dialog.folder_dialog
+    assert chooser is not None
+    assert chooser.isVisible()
+    chooser.fileSelected.emit(str(tmp_path))
+    assert dialog.backup_dir.text() == str(tmp_path)
+    chooser.reject()
