@@ -36,15 +36,14 @@ from checklists.loader import shipped_checklists
 from checklists.schema import Checklist
 from desktop.store.demo_answers import Context, Unit, answers
 from desktop.store.demo_measure import Pool, build_pools
-from desktop.store.demo_seal import Sealer
+from desktop.store.demo_seal import Sealer, dumps
 from desktop.store.demo_subjects import DemoSubject, SubjectMaker, instrument_rows
 from desktop.store.ids import CHINA, format_utc, uuid7
-from desktop.store.records import dumps
 from desktop.store.schema import SEAL_TRIGGERS, create_triggers
 from desktop.store.store import Store
 
 CHUNK = 2000  # inspections per transaction
-_LOW62, _VARIANT = (1 << 62) - 1, 0b10 << 62
+_LOW62, _LOW48, _VARIANT = (1 << 62) - 1, (1 << 48) - 1, 0b10 << 62
 PHOTO = bytes.fromhex(  # a 1x1 grey PNG: small stand-in for a photo of a closed door
     "89504e470d0a1a0a0000000d4948445200000001000000010800000000"
     "3a7e9b550000000a49444154789c63686800000082008177cd72b60000000049454e44ae426082"
@@ -83,6 +82,12 @@ _ATTACHMENT_SQL = (
 _RESUME_SQL = (
     "INSERT INTO resume_positions (inspection_id, section, item_id, instance_key, updated_at)"
     " VALUES (?,?,?,?,?)"
+)
+
+_DEFERRED_INDEXES_SQL = (  # the explicit indexes of the tables _fill writes
+    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name"
+    " IN ('inspections', 'answers', 'attachments', 'resume_positions', 'signatures', 'seals',"
+    " 'amendments', 'audit_log') ORDER BY rowid"
 )
 
 NOT_CARRIED_OUT = (  # reason, published result (checklists.outcome), note, weight
@@ -133,19 +138,6 @@ class _Demo:
 
     def id_at(self, unix_ms: int) -> str:
         return uuid7(unix_ms, self.rng.getrandbits(74))
-
-    def ids_at(self, moment: datetime) -> Callable[[], str]:
-        """A maker of UUIDv7 ids at ``moment``: the time part is formatted once (a million
-        demo answers share a few thousand moments)."""
-        h = uuid7(int(moment.timestamp() * 1000), 0)
-        prefix, bits = h[:15], self.rng.getrandbits
-
-        def make() -> str:
-            r = bits(74)
-            low = f"{(r & _LOW62) | _VARIANT:016x}"
-            return f"{prefix}{r >> 62:03x}-{low[:4]}-{low[4:]}"
-
-        return make
 
     def stamp(self, moment: datetime) -> tuple[Any, ...]:
         text = format_utc(moment)
@@ -232,7 +224,10 @@ class _Demo:
         units["lot"] = [Unit(f"lot:{k}", facts) for k, facts in enumerate(lots, 1)]
         return units
 
-    def header(self, s: DemoSubject, moment: datetime, ended: datetime | None) -> str:
+    def header(
+        self, s: DemoSubject, moment: datetime, ended: datetime | None
+    ) -> tuple[str, tuple[str, str]]:
+        """The header's JSON text and the names of its two inspectors."""
         pair = self.rng.sample(self.people[s.county], 2)
         return dumps({
             "subject": {"name": s.name, "credit_code": s.credit_code or "", "address": s.address,
@@ -247,7 +242,7 @@ class _Demo:
             "inspecting_unit": f"{s.county}市场监督管理局",
             "credentials_shown": True,
             "standards": [],
-        })  # fmt: skip
+        }), (pair[0][0], pair[1][0])  # fmt: skip
 
     def inspection(self, s: DemoSubject, moment: datetime, sink: dict[str, list[Any]]) -> None:
         checklist = self.pick_checklist(s)
@@ -277,7 +272,7 @@ class _Demo:
         deadline = None
         if seal and outcome != "no_problem":
             deadline = (moment.date() + timedelta(days=15)).isoformat()
-        header = self.header(s, moment, ended)
+        header, inspectors = self.header(s, moment, ended)
         row = (
             inspection_id, 1, format_utc(moment), format_utc(changed), self.device, s.id,
             checklist.id, checklist.version, "finalized" if seal else status, reason, outcome,
@@ -286,7 +281,7 @@ class _Demo:
             header, note, deadline,
         )  # fmt: skip
         sink["inspections"].append(row)
-        self.sealer.created(row, sink)
+        self.sealer.created(row, inspectors, sink)
         if status == "not_carried_out":
             if rng.random() < 0.5:
                 self.photo(inspection_id, moment, sink)
@@ -304,16 +299,19 @@ class _Demo:
         ctx = Context(self.rng, moment.date(), s.kind, self.units(s), people, self.pools,
                       fail_rate)  # fmt: skip
         _, created, updated, device = self.stamp(moment + timedelta(minutes=20))
-        make_id = self.ids_at(moment)
-        rows = sink["answers"]
-        last: tuple[str, str, str] | None = None
-        for section_id, item_id, key, value in answers(checklist, ctx, stop_after=stop):
-            rows.append(
-                (make_id(), 1, created, updated, device, inspection_id, item_id, key, value)
-            )
-            last = (section_id, item_id, key)
-        if stop < 1.0 and last is not None:
-            sink["resume"].append((inspection_id, *last, updated))
+        # UUIDv7 ids at ``moment``, made inline (this loop runs millions of times): the time
+        # part is formatted once (uuid7), then 74 random bits each
+        prefix, bits = uuid7(int(moment.timestamp() * 1000), 0)[:15], self.rng.getrandbits
+        add = sink["answers"].append
+        section_id = item_id = key = ""
+        # the last answer's section, item and key are the resume position
+        for section_id, item_id, key, value in answers(checklist, ctx, stop_after=stop):  # noqa: B007
+            r = bits(74)
+            low = (r & _LOW62) | _VARIANT
+            answer_id = f"{prefix}{r >> 62:03x}-{low >> 48:04x}-{low & _LOW48:012x}"
+            add((answer_id, 1, created, updated, device, inspection_id, item_id, key, value))
+        if stop < 1.0 and item_id:
+            sink["resume"].append((inspection_id, section_id, item_id, key, updated))
 
     def photo(self, inspection_id: str, moment: datetime, sink: dict[str, list[Any]]) -> None:
         digest = hashlib.sha256(PHOTO).hexdigest()
@@ -387,6 +385,12 @@ def _build(path: Path, options: DemoOptions, progress: Progress | None) -> DemoS
         # needed while bulk loading (WAL would write every page twice); WAL again at the end.
         store.db.conn.execute("PRAGMA journal_mode = OFF")
         store.db.conn.execute("PRAGMA synchronous = OFF")
+        # The demo makes its rows itself (JSON by json.dumps, ids in order): checking each of
+        # millions of rows' CHECKs (json_valid of 10 KB measurements) and foreign keys costs a
+        # third of the writing. Both are on again before the file is renamed into place, and a
+        # test runs integrity_check and foreign_key_check on a demo file.
+        store.db.conn.execute("PRAGMA ignore_check_constraints = ON")
+        store.db.conn.execute("PRAGMA foreign_keys = OFF")
         # The guards of sealed rows check every inserted answer; the demo writes each sealed
         # record whole (in a file nobody has open yet), so they are put back at the end.
         for name in SEAL_TRIGGERS:
@@ -394,9 +398,19 @@ def _build(path: Path, options: DemoOptions, progress: Progress | None) -> DemoS
         demo = _Demo(store, options)
         demo.standards()
         subjects = demo.subjects()
+        # The filled tables' own indexes (not the PRIMARY KEY and UNIQUE ones of their
+        # definitions) are built once at the end, from their stored CREATE statements: the
+        # schema ends exactly as the migrations made it (a test compares it).
+        indexes = store.db.conn.execute(_DEFERRED_INDEXES_SQL).fetchall()
+        for name, _ in indexes:
+            store.db.execute(f'DROP INDEX "{name}"')
         _fill(demo, subjects, progress)
         with store.db.atomic():
+            for _, create in indexes:
+                store.db.execute(create)
             create_triggers(store.db)
+        store.db.conn.execute("PRAGMA foreign_keys = ON")
+        store.db.conn.execute("PRAGMA ignore_check_constraints = OFF")
         store.db.conn.execute("PRAGMA optimize")
         store.db.conn.execute("PRAGMA synchronous = FULL")
         store.db.conn.execute("PRAGMA journal_mode = WAL")

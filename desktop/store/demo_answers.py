@@ -184,37 +184,49 @@ def answers(
 ) -> Iterator[tuple[str, str, str, str]]:
     """(section_id, item_id, instance_key, value JSON) for each answer, in checklist order;
     ``stop_after`` < 1 stops part-way (an unfinished inspection)."""
-    sections = checklist.sections
+    sections = _plan(checklist)
     last = max(1, round(len(sections) * stop_after))
-    referenced = _referenced(checklist)
     rng, rate = ctx.rng, ctx.fail_rate
-    for section in sections[:last]:
+    values = ctx.values
+    for section, items in sections[:last]:
+        section_id = section.id
         for unit in _units(section, ctx):
-            if section.when and not _holds(section.when, unit.key, ctx):
+            key = unit.key
+            if section.when and not _holds(section.when, key, ctx):
                 continue
-            for item in section.items:
-                if item.when and not _holds(item.when, unit.key, ctx):
+            for item, item_id, when, can_fail, fixed in items:
+                if when and not _holds(when, key, ctx):
                     continue
-                fail = rate > 0 and item.can_fail and rng.random() < rate
-                fixed = None if fail else _fixed(item)
-                if fixed is not None and item.id not in referenced:
-                    yield section.id, item.id, unit.key, fixed  # the common case, made fast
+                fail = rate > 0 and can_fail and rng.random() < rate
+                if fixed is not None and not fail:
+                    yield section_id, item_id, key, fixed  # the common case, made fast
                     continue
                 plain, text = value_of(item, unit, ctx, fail)
                 if text is None:
                     continue
-                ctx.values[item.id, unit.key] = plain
-                yield section.id, item.id, unit.key, text
+                values[item_id, key] = plain
+                yield section_id, item_id, key, text
 
 
-_REFERENCED: dict[tuple[str, str], frozenset[str]] = {}
+_Step = tuple[Item, str, Sequence[Condition], bool, str | None]
+_PLANS: dict[tuple[str, str], list[tuple[Section, list[_Step]]]] = {}
 
 
-def _referenced(checklist: Checklist) -> frozenset[str]:
-    """Ids of the items that conditions look at (only their values are remembered)."""
+def _plan(checklist: Checklist) -> list[tuple[Section, list[_Step]]]:
+    """Each section with, per item: the item, its id, its conditions, whether it can fail and
+    its fixed answer (:func:`_fixed`, None for items that conditions look at: their values are
+    remembered). Worked out once per checklist, not for each of millions of answers."""
     key = (checklist.id, checklist.version)
-    if key not in _REFERENCED:
+    if key not in _PLANS:
         conditions = [c for s in checklist.sections for c in s.when]
         conditions += [c for i in checklist.items() for c in i.when]
-        _REFERENCED[key] = frozenset(c.item_id for c in conditions)
-    return _REFERENCED[key]
+        referenced = {c.item_id for c in conditions}
+        _PLANS[key] = [
+            (section, [
+                (item, item.id, item.when, item.can_fail,
+                 None if item.id in referenced else _fixed(item))
+                for item in section.items
+            ])
+            for section in checklist.sections
+        ]  # fmt: skip
+    return _PLANS[key]

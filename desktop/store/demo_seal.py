@@ -21,13 +21,14 @@ import json
 import random
 import sqlite3
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
 from desktop.settings import OfficeSettings
 from desktop.store import seal as sealing
 from desktop.store.ids import CHINA, format_utc
-from desktop.store.records import dumps
 
 SIGNATURE_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010800000000"
@@ -58,6 +59,11 @@ _AUDIT_SQL = (
     "INSERT INTO audit_log (id, at, device_id, actor, table_name, record_id, action, details)"
     " VALUES (?,?,?,?,?,?,?,?)"
 )
+# records.dumps (compact JSON, Chinese as is) without making an encoder on every call
+dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+_NO_ANSWERS = b'{"answers":[]'  # how sealing.canonical starts a record without answers
+_ITEM_KEY = itemgetter(6, 7)
+_ROW_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 _REASONS = ("笔误：现场记录勾选有误，经双方核对更正。", "复核现场照片后更正。")
 _WITNESSES = ("村委会工作人员", "市场管理员", "社区网格员")
 
@@ -75,13 +81,44 @@ class Sealer:
         self.sequence = 0
         self.numbers: dict[int, int] = {}
         self.names: tuple[str, str] = ("", "")
+        # sealing.document_no checks the pattern on every call: checked once above instead
+        self.device_code = sealing.device_code(device)
         bits = rng.getrandbits
         self.make_id: Callable[[], str] = lambda: _uuid(bits(128))
+        self.digests: dict[str, str] = {}  # answer value text -> SHA-256 (values repeat)
+        self.cells: dict[tuple[str, str], str] = {}  # (item, key) -> '["item","key","'
 
-    def created(self, row: Sequence[Any], sink: Sink) -> None:
-        """The audit line of a new inspection (row: the demo's inspections tuple)."""
-        people = json.loads(row[18]).get("inspectors", [])
-        self.names = (people[0]["name"], people[1]["name"]) if len(people) > 1 else ("", "")
+    def canonical(self, content: sealing.Content, seal: dict[str, Any]) -> bytes:
+        """``sealing.canonical(content, seal)`` with ``content.answers`` given as the demo's
+        answer rows, made fast: the record without its answers is encoded by
+        ``sealing.canonical`` itself and the answer rows (``[item, key, SHA-256 of the value
+        text, null]`` sorted by item and key, which are unique in a record) are spliced in,
+        each value hashed once per distinct text. A test compares it with
+        ``sealing.canonical``; ``verify`` recomputes every demo seal with the latter."""
+        bare = sealing.canonical(replace(content, answers=()), seal)
+        if not bare.startswith(_NO_ANSWERS):  # a canonical form this splice does not know
+            rows = [(a[6], a[7], a[8], None) for a in content.answers]
+            return sealing.canonical(replace(content, answers=rows), seal)
+        digests, cells = self.digests, self.cells
+        if len(digests) > 200_000:  # bounded: most repeats are pool measurements and yes/no
+            digests.clear()
+        parts = []
+        for a in sorted(content.answers, key=_ITEM_KEY):
+            value = a[8]
+            digest = digests.get(value)
+            if digest is None:
+                digest = digests[value] = hashlib.sha256(value.encode("utf-8")).hexdigest()
+            cell = cells.get((a[6], a[7]))
+            if cell is None:
+                cell = cells[a[6], a[7]] = _ROW_ENCODER.encode([a[6], a[7]])[:-1] + ',"'
+            parts.append(f'{cell}{digest}",null]')
+        spliced = '{"answers":[' + ",".join(parts) + "]"
+        return spliced.encode("utf-8") + bare[len(_NO_ANSWERS) :]
+
+    def created(self, row: Sequence[Any], names: tuple[str, str], sink: Sink) -> None:
+        """The audit line of a new inspection (row: the demo's inspections tuple; names: its
+        two inspectors, as in its header)."""
+        self.names = names
         details = dumps({"checklist_id": row[6], "subject_name": row[14]})
         sink["audit"].append(
             (self.make_id(), row[2], self.device, self.actor, "inspections", row[0], "create",
@@ -113,7 +150,7 @@ class Sealer:
             )  # fmt: skip
         content = sealing.Content(
             inspection=inspection,
-            answers=[(a[6], a[7], a[8], None) for a in answers],
+            answers=answers,  # the demo's answer rows: item, key and value at 6, 7, 8
             attachments=(),
             signatures=[(*sig[:6], signed_at) for sig in signatures],
         )
@@ -122,14 +159,14 @@ class Sealer:
         self.sequence += 1
         seal = {
             "device_id": self.device, "sequence": self.sequence,
-            "document_no": sealing.document_no(
-                self.pattern, year=year, device_id=self.device, seq=number
+            "document_no": self.pattern.format(
+                year=year, device=self.device_code, seq=number, agency="", unit=""
             ),
             "number_year": year, "number_seq": number,
             "sealed_at": format_utc(ended + timedelta(minutes=1)), "actor": self.actor,
             "canonical_version": sealing.CANONICAL_VERSION,
         }  # fmt: skip
-        digest = sealing.seal_hash(self.prev, content, seal)
+        digest = sealing.chain_hash(self.prev, self.canonical(content, seal))
         sink["seals"].append(
             (inspection_id, self.device, self.sequence, self.prev, digest,
              sealing.CANONICAL_VERSION, seal["document_no"], year, number, seal["sealed_at"],

@@ -204,3 +204,54 @@ def test_finished_inspections_are_sealed_like_real_work(demo: Path) -> None:
         report = verify(conn)
         assert report.ok, [p.line() for p in report.problems[:5]]
         assert report.seals == finalized
+
+
+def test_the_demo_schema_is_the_apps(demo: Path, tmp_path: Path) -> None:
+    """The demo builds some indexes after loading and loads without checks: it ends with
+    exactly the schema, version and pragmas of a file the app makes."""
+    fresh = tmp_path / "fresh.sqlite3"
+    Store.open(fresh).close()
+
+    def schema(path: Path) -> tuple[object, ...]:
+        conn = sqlite3.connect(path)
+        sql = (
+            "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%'"
+        )
+        rows = sorted(conn.execute(sql).fetchall())
+        pragmas = [conn.execute(f"PRAGMA {p}").fetchone()[0]
+                   for p in ("user_version", "application_id", "journal_mode")]  # fmt: skip
+        conn.close()
+        return (rows, pragmas)
+
+    assert schema(demo) == schema(fresh)
+
+
+def test_the_sealers_fast_canonical_form_is_the_stores() -> None:
+    import random
+
+    from desktop.settings import OfficeSettings
+    from desktop.store import seal as sealing
+    from desktop.store.demo_seal import Sealer, dumps
+    from desktop.store.records import dumps as records_dumps
+
+    sealer = Sealer(random.Random(1), "dev", OfficeSettings())
+    rows = [("id", 1, "c", "u", "d", "i", item, key, value)
+            for item, key, value in (("b", "x:1", '"yes"'), ("a", "x:2/y:1", '{"runs":[]}'),
+                                     ("a", "x:10", '"中文\\n"'), ("a", "", "1.50"))]  # fmt: skip
+    content = sealing.Content(
+        inspection={name: f"{name}值" for name in sealing.INSPECTION_FIELDS},
+        answers=rows,
+        attachments=(),
+        signatures=[("party", 0, "某", "paper", None, "", "t")],
+    )
+    seal = dict.fromkeys(sealing.SEAL_FIELDS, 1)
+    expected = sealing.canonical(
+        sealing.Content(
+            content.inspection, [(r[6], r[7], r[8], None) for r in rows], (), content.signatures
+        ),
+        seal,
+    )
+    assert sealer.canonical(content, seal) == expected
+    assert sealer.canonical(content, seal) == expected  # again, from its caches
+    value = {"中": [1, "a\n"], "b": None}
+    assert dumps(value) == records_dumps(value)
