@@ -266,8 +266,12 @@ def add_export_menu(window: MainWindow, context: AppContext) -> None:
             )
             box.open()
             return
+        many = getattr(window.current_page(), "selected_ids", None)
+        chosen = many() if callable(many) and window.transient is None else []
         request = (
-            ExportRequest.pdf(inspection_id) if kind == "pdf" else ExportRequest.xlsx(inspection_id)
+            ExportRequest.pdf(*(chosen if len(chosen) > 1 else [inspection_id]))
+            if kind == "pdf"
+            else ExportRequest.xlsx(inspection_id)
         )
         open_export_dialog(window, context, request)
 
@@ -282,7 +286,7 @@ def add_export_menu(window: MainWindow, context: AppContext) -> None:
 
     export = QMenu(_("导出(&E)"), window)
     window.menuBar().insertMenu(window.settings_menu.menuAction(), export)
-    export.addAction(_("现场笔录 PDF…"), lambda: one("pdf"), "Ctrl+P")
+    export.addAction(_("现场笔录 PDF（可多选）…"), lambda: one("pdf"), "Ctrl+P")
     export.addAction(_("本条记录 Excel…"), lambda: one("xlsx"))
     export.addAction(_("按当前筛选导出 Excel 汇总…"), batch)
 

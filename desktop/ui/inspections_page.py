@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QDate, QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
@@ -66,6 +67,8 @@ class InspectionsPage(QWidget):
         self.date_to = _date_edit()
         self.count = QLabel()
         self.table = inspection_table(self.model)
+        # Several records can be chosen here for exporting their PDFs in one go.
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self.apply_filter)
         self._lay_out()
@@ -133,3 +136,8 @@ class InspectionsPage(QWidget):
     def selected_id(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()
         return self.model.row_at(rows[0].row()).id if rows else None
+
+    def selected_ids(self) -> list[str]:
+        """Every selected inspection, in list order (Shift/Ctrl+click or Shift+arrows)."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [self.model.row_at(row).id for row in rows]

@@ -97,3 +97,27 @@ def test_export_menu_exports_the_selected_inspection_as_pdf(
     assert dialog is not None
     assert dialog.isVisible()
     dialog.reject()
+
+
+def test_several_selected_records_export_as_several_pdfs(
+    qtbot: QtBot, window: MainWindow, demo_context: AppContext
+) -> None:
+    from desktop.ui.app import add_export_menu
+    from desktop.ui.export_dialog import ExportDialog
+    from desktop.ui.inspections_page import InspectionsPage
+
+    add_export_menu(window, demo_context)
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    page = window.current_page()
+    assert isinstance(page, InspectionsPage)
+    page.table.setFocus()
+    page.table.selectRow(0)
+    qtbot.keyClick(page.table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(page.table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    assert len(page.selected_ids()) == 3
+    export = next(a.menu() for a in window.menuBar().actions() if a.text() == "导出(&E)")
+    export.actions()[0].trigger()
+    dialog = window.findChild(ExportDialog)
+    assert dialog is not None
+    assert dialog.request.inspection_ids == tuple(page.selected_ids())
+    dialog.reject()
