@@ -122,6 +122,17 @@ class Reads:
     db: Database
     _path: Path
 
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
     @property
     def path(self) -> Path:
         return self._path
@@ -430,14 +441,3 @@ class Reader(Reads):
             db.close()
             raise
         return cls(db, path)
-
-    def close(self) -> None:
-        self.db.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()

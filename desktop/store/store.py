@@ -22,8 +22,7 @@ import hashlib
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
-from typing import Any, NoReturn, Self
+from typing import Any, NoReturn
 
 from sqlite_utils import Database
 
@@ -138,17 +137,6 @@ class Store(Reads):
     def reader(self) -> Reader:
         """A new read-only connection to the same file, for another thread."""
         return Reader.open(self.path)
-
-    def close(self) -> None:
-        self.db.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     @property
     def device_id(self) -> str:
