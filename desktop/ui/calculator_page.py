@@ -24,6 +24,7 @@ from checklists.rules.dispenser import DispenserRun, judge_dispenser
 from checklists.rules.labels import label
 from checklists.rules.marking import check_char_height
 from checklists.rules.net_content import judge_net_content
+from checklists.rules.numbers import split_values
 from checklists.rules.result import RuleResult
 from checklists.rules.retail import judge_retail
 from checklists.rules.scale import judge_fair_scale, judge_scale
@@ -51,22 +52,14 @@ class Calculator:
     compute: Callable[[Values], RuleResult]
 
 
-def _split(text: str) -> list[str]:
-    """Values pasted from an Excel column or typed with commas, spaces or semicolons."""
-    for sep in ("\r", "\n", "\t", ";", "；", "，", " "):
-        text = text.replace(sep, ",")
-    return [part for part in text.split(",") if part]
-
-
 def _dispenser(v: Values) -> RuleResult:
-    runs = [
-        DispenserRun(indicated, volume, v["t_nozzle"], v["t_measure"])
-        for indicated, volume in zip(
-            _split(v["indicated"]), _split(v["measure_volume"]), strict=False
-        )
-    ]
-    if len(_split(v["indicated"])) != len(_split(v["measure_volume"])):
+    indicated, volumes = split_values(v["indicated"]), split_values(v["measure_volume"])
+    if len(indicated) != len(volumes):
         raise UserError(_("加油机示值与量器示值的次数不同，请逐次成对输入。"))
+    runs = [
+        DispenserRun(shown, volume, v["t_nozzle"], v["t_measure"])
+        for shown, volume in zip(indicated, volumes, strict=True)
+    ]
     return judge_dispenser(runs, v["fuel"], v["material"])
 
 
@@ -82,7 +75,9 @@ def _scale(v: Values) -> RuleResult:
 
 
 def _fair_scale(v: Values) -> RuleResult:
-    return judge_fair_scale(v["e"], v["load"], _split(v["indications"]), accuracy_class=v["class"])
+    return judge_fair_scale(
+        v["e"], v["load"], split_values(v["indications"]), accuracy_class=v["class"]
+    )
 
 
 def _retail(v: Values) -> RuleResult:
@@ -96,7 +91,7 @@ def _retail(v: Values) -> RuleResult:
 
 
 def _net_content(v: Values) -> RuleResult:
-    return judge_net_content(v["qn"], v["unit"], v["batch_size"], _split(v["values"]))
+    return judge_net_content(v["qn"], v["unit"], v["batch_size"], split_values(v["values"]))
 
 
 def _char_height(v: Values) -> RuleResult:
