@@ -83,12 +83,17 @@ def _where(f: InspectionFilter) -> tuple[str, list[Any]]:
         ("township = ?", f.township),
         ("status = ?", f.status.value if f.status else None),
         ("outcome = ?", f.outcome),
-        ("subject_id = ?", f.subject_id),
     )
     for clause, value in simple:
         if value is not None:
             clauses.append(clause)
             params.append(value)
+    if f.subject_id is not None:
+        # with the inspections of subjects merged into this one (bundles, issue 10)
+        clauses.append(
+            "(subject_id = ? OR subject_id IN (SELECT id FROM subjects WHERE merged_into = ?))"
+        )
+        params += [f.subject_id, f.subject_id]
     if f.text:
         clauses.append(
             "(subject_name LIKE ? ESCAPE '\\' OR subject_credit_code LIKE ? ESCAPE '\\')"
@@ -101,7 +106,7 @@ def _subject_where(text: str) -> tuple[str, list[Any]]:
     """Subjects matching every word of ``text`` (split at spaces) in their name, address or
     credit code: a word of 3+ characters through the trigram index, a shorter one by LIKE on
     the name and address (as :meth:`Reads.search_subjects` matches a single word)."""
-    clauses: list[str] = []
+    clauses: list[str] = ["merged_into IS NULL"]
     params: list[Any] = []
     for word in text.split():
         if len(word) >= _TRIGRAM:
@@ -110,7 +115,7 @@ def _subject_where(text: str) -> tuple[str, list[Any]]:
         else:
             clauses.append("(name LIKE ? ESCAPE '\\' OR address LIKE ? ESCAPE '\\')")
             params += [like_pattern(word)] * 2
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+    return " WHERE " + " AND ".join(clauses), params
 
 
 OFFICE_SETTINGS_KEY = "office_settings"
@@ -196,7 +201,8 @@ class Reads:
     @guarded
     def subject_by_credit_code(self, credit_code: str) -> Subject | None:
         row = self._one(
-            "SELECT * FROM subjects WHERE credit_code = ?", (credit_code.strip().upper(),)
+            "SELECT * FROM subjects WHERE credit_code = ? AND merged_into IS NULL",
+            (credit_code.strip().upper(),),
         )
         return None if row is None else subject_from(row)
 
@@ -206,18 +212,19 @@ class Reads:
         text = text.strip()
         params: list[Any]
         if not text:
-            sql, params = "SELECT * FROM subjects ORDER BY name LIMIT ?", [limit]
+            sql = "SELECT * FROM subjects WHERE merged_into IS NULL ORDER BY name LIMIT ?"
+            params = [limit]
         elif len(text) >= _TRIGRAM:
             sql = (
                 "SELECT s.* FROM subjects_fts f JOIN subjects s ON s.id = f.subject_id "
-                "WHERE subjects_fts MATCH ? ORDER BY s.name LIMIT ?"
+                "WHERE subjects_fts MATCH ? AND s.merged_into IS NULL ORDER BY s.name LIMIT ?"
             )
             params = ['"' + text.replace('"', '""') + '"', limit]
         else:
             pattern = like_pattern(text)
             sql = (
-                "SELECT * FROM subjects WHERE name LIKE ?1 ESCAPE '\\' "
-                "OR address LIKE ?1 ESCAPE '\\' ORDER BY name LIMIT ?2"
+                "SELECT * FROM subjects WHERE (name LIKE ?1 ESCAPE '\\' "
+                "OR address LIKE ?1 ESCAPE '\\') AND merged_into IS NULL ORDER BY name LIMIT ?2"
             )
             params = [pattern, limit]
         return [subject_from(r) for r in self._all(sql, params)]
@@ -241,7 +248,11 @@ class Reads:
     @guarded
     def instruments_of(self, subject_id: str, *, include_retired: bool = False) -> list[Instrument]:
         """A subject's instruments, in their order; nozzles refer to their dispenser."""
-        sql = "SELECT * FROM instruments WHERE subject_id = ?"
+        # a merged subject's instruments are those of the subject it was merged into
+        sql = (
+            "SELECT * FROM instruments WHERE subject_id = "
+            "coalesce((SELECT merged_into FROM subjects WHERE id = ?1), ?1)"
+        )
         sql += "" if include_retired else " AND in_use = 1"
         rows = self._all(sql + " ORDER BY position, label, id", (subject_id,))
         return [instrument_from(r) for r in rows]

@@ -56,6 +56,9 @@ class Subject:
     created_at: str
     updated_at: str
     device_id: str
+    # set when this subject arrived in a bundle under the credit code of one registered here:
+    # the id of that one, which lists show instead (issue 10)
+    merged_into: str | None = None
 
 
 @dataclass(frozen=True)

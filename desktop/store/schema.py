@@ -396,10 +396,66 @@ def _v4_evidence(db: Database) -> None:
     create_triggers(db, version=4)
 
 
+# Transfer by USB (issue 10). ``subjects.merged_into``: a subject that arrived in a bundle with
+# the 统一社会信用代码 of one already registered here stays as a row (its sealed inspections
+# name it; the seal covers ``subject_id``) but points at the registered one, which lists and
+# searches show instead. ``transfers``: the history of bundles written and read;
+# ``transfer_conflicts``: what an import did not take (the losing version, kept for the office);
+# ``sent``: per inspection, the state it was last exported in (what "not yet sent" compares).
+_V5 = """
+ALTER TABLE subjects ADD COLUMN merged_into TEXT REFERENCES subjects (id);
+DROP INDEX subjects_credit_code;
+CREATE UNIQUE INDEX subjects_credit_code ON subjects (credit_code)
+    WHERE credit_code IS NOT NULL AND merged_into IS NULL;
+CREATE INDEX subjects_merged_into ON subjects (merged_into) WHERE merged_into IS NOT NULL;
+
+CREATE TABLE transfers (
+    id TEXT PRIMARY KEY NOT NULL,
+    direction TEXT NOT NULL CHECK (direction IN ('export', 'import')),
+    bundle_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    peer_device_id TEXT NOT NULL DEFAULT '',
+    file_name TEXT NOT NULL DEFAULT '',
+    part INTEGER NOT NULL DEFAULT 1 CHECK (part >= 1),
+    parts INTEGER NOT NULL DEFAULT 1 CHECK (parts >= part),
+    summary TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(summary))
+) STRICT;
+CREATE INDEX transfers_at ON transfers (at);
+CREATE INDEX transfers_bundle ON transfers (bundle_id);
+
+CREATE TABLE transfer_conflicts (
+    id TEXT PRIMARY KEY NOT NULL,
+    transfer_id TEXT NOT NULL REFERENCES transfers (id),
+    kind TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    inspection_id TEXT,
+    kept TEXT NOT NULL CHECK (kept IN ('local', 'incoming')),
+    lost TEXT NOT NULL CHECK (json_valid(lost)),
+    note TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX transfer_conflicts_transfer ON transfer_conflicts (transfer_id);
+
+CREATE TABLE sent (
+    inspection_id TEXT PRIMARY KEY NOT NULL REFERENCES inspections (id) ON DELETE CASCADE,
+    token TEXT NOT NULL,
+    transfer_id TEXT NOT NULL REFERENCES transfers (id)
+) STRICT;
+"""
+
+
+def _v5_transfers(db: Database) -> None:
+    """Subject aliases, the transfer history, its conflicts and what was sent."""
+    db.executescript(_V5)
+
+
 Migration = Callable[[Database], None]
 
 # Append only. The position (1-based) is the schema version the migration produces.
-MIGRATIONS: tuple[Migration, ...] = (_v1_core, _v2_subject_search, _v3_seals, _v4_evidence)
+MIGRATIONS: tuple[Migration, ...] = (
+    _v1_core, _v2_subject_search, _v3_seals, _v4_evidence, _v5_transfers,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

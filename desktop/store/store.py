@@ -207,7 +207,9 @@ class Store(Reads):
         if code is None:
             return
         row = self.db.conn.execute(
-            "SELECT name FROM subjects WHERE credit_code = ? AND id IS NOT ?", (code, subject_id)
+            "SELECT name FROM subjects WHERE credit_code = ? AND id IS NOT ? "
+            "AND merged_into IS NULL",
+            (code, subject_id),
         ).fetchone()
         if row is not None:
             raise DuplicateCreditCodeError(code, row[0])

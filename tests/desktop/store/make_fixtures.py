@@ -242,8 +242,48 @@ def write_rows_v4(conn: sqlite3.Connection) -> None:
     _plain_insert(conn, "evidence", EVIDENCE)
 
 
+# Version 5: a subject that arrived from another laptop under a credit code registered here
+# (kept, pointing at the registered one), the import that brought it with one conflict, and
+# the export that sent the sealed record.
+ALIAS = {
+    **SUBJECT,
+    "id": "0190a000-0000-7000-8000-000000000201",
+    "name": "大民屯加油站（另一台电脑登记）",
+    "merged_into": SUBJECT["id"],
+    "device_id": "0190a000-0000-7000-8000-00000000d002",
+}
+TRANSFERS = [
+    {"id": "0190a000-0000-7000-8000-000000000202", "direction": "import",
+     "bundle_id": "0190a000-0000-7000-8000-000000000203", "at": "2026-05-13T01:00:00.000Z",
+     "device_id": DEVICE, "peer_device_id": ALIAS["device_id"], "file_name": "笔记本2.lhb",
+     "part": 1, "parts": 1, "summary": '{"added":{"subjects":1},"conflicts":1}'},
+    {"id": "0190a000-0000-7000-8000-000000000204", "direction": "export",
+     "bundle_id": "0190a000-0000-7000-8000-000000000205", "at": "2026-05-13T02:00:00.000Z",
+     "device_id": DEVICE, "peer_device_id": "", "file_name": "本机.lhb",
+     "part": 1, "parts": 1, "summary": '{"inspections":1}'},
+]  # fmt: skip
+CONFLICT = {
+    "id": "0190a000-0000-7000-8000-000000000206", "transfer_id": TRANSFERS[0]["id"],
+    "kind": "concurrent_edit", "table_name": "answers", "record_id": ANSWERS[0]["id"],
+    "inspection_id": INSPECTION["id"], "kept": "local",
+    "lost": '{"value":"\\"no\\""}', "note": "",
+}  # fmt: skip
+SENT = {"inspection_id": SEALED["id"], "token": "[1]", "transfer_id": TRANSFERS[1]["id"]}
+
+
+def write_rows_v5(conn: sqlite3.Connection) -> None:
+    """Version 4's rows, a merged subject, the transfer history, a conflict, a sent record."""
+    write_rows_v4(conn)
+    _insert(conn, "subjects", ALIAS)
+    for row in TRANSFERS:
+        _plain_insert(conn, "transfers", row)
+    _plain_insert(conn, "transfer_conflicts", CONFLICT)
+    _plain_insert(conn, "sent", SENT)
+
+
 # version -> how to write the rows at that version (a new shape gets its own writer)
-WRITERS = {1: write_rows_v1, 2: write_rows_v1, 3: write_rows_v3, 4: write_rows_v4}
+WRITERS = {1: write_rows_v1, 2: write_rows_v1, 3: write_rows_v3, 4: write_rows_v4,
+           5: write_rows_v5}  # fmt: skip
 
 
 def make(version: int, target: Path) -> Path:
