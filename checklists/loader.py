@@ -46,6 +46,7 @@ from checklists.typed_reader import ID_PATTERN, TypedReader, join
 VERSION_PATTERN = re.compile(r"^[0-9]{4}\.(0|[1-9][0-9]{0,2})$")
 # The subfolder of the office overrides folder (desktop.paths.overrides_dir()) for checklists.
 OVERRIDES_SUBDIR = "checklists"
+RECEIVED_SUBDIR = "received"  # checklist versions that came in bundles (issue 10)
 _DEFINITIONS_PACKAGE = "checklists.definitions"
 
 _TOP_KEYS = {
@@ -581,13 +582,20 @@ class Catalogue:
     checklists: tuple[Checklist, ...]
     problems: tuple[DefinitionError, ...] = ()
     from_overrides: frozenset[tuple[str, str]] = frozenset()  # (id, version) from the office
+    # (id, version) that came in bundles from other laptops: they show the records made with
+    # them and are never offered for new inspections
+    received: frozenset[tuple[str, str]] = frozenset()
 
     def is_override(self, checklist: Checklist) -> bool:
         return (checklist.id, checklist.version) in self.from_overrides
 
     def latest(self, checklist_id: str) -> Checklist:
         """The newest version of ``checklist_id`` (for new inspections); KeyError if none."""
-        candidates = [c for c in self.checklists if c.id == checklist_id]
+        candidates = [
+            c
+            for c in self.checklists
+            if c.id == checklist_id and (c.id, c.version) not in self.received
+        ]
         if not candidates:
             raise KeyError(checklist_id)
         return max(candidates, key=lambda c: c.version_key)
@@ -600,13 +608,17 @@ class Catalogue:
 
     def current(self) -> tuple[Checklist, ...]:
         """The newest version of each checklist, in the shipped order."""
-        ids = list(dict.fromkeys(c.id for c in self.checklists))
+        ids = list(
+            dict.fromkeys(c.id for c in self.checklists if (c.id, c.version) not in self.received)
+        )
         return tuple(self.latest(checklist_id) for checklist_id in ids)
 
 
 def load_catalogue(overrides_dir: Path | None = None) -> Catalogue:
     """Shipped checklists plus ``overrides_dir/checklists/*.toml`` (the app passes
-    ``desktop.paths.overrides_dir()``). Malformed overrides are skipped and reported."""
+    ``desktop.paths.overrides_dir()``), plus versions received in bundles
+    (``overrides_dir/received/*.toml``) that neither has. Malformed files are skipped and
+    reported."""
     by_key = {(c.id, c.version): c for c in shipped_checklists()}
     problems: list[DefinitionError] = []
     overridden: set[tuple[str, str]] = set()
@@ -620,5 +632,17 @@ def load_catalogue(overrides_dir: Path | None = None) -> Catalogue:
                 continue
             by_key[(checklist.id, checklist.version)] = checklist
             overridden.add((checklist.id, checklist.version))
+    received: set[tuple[str, str]] = set()
+    folder = overrides_dir / RECEIVED_SUBDIR if overrides_dir is not None else None
+    if folder is not None and folder.is_dir():
+        for path in sorted(folder.glob("*.toml")):
+            try:
+                checklist = load_checklist(path)
+            except DefinitionError as exc:
+                problems.append(exc)
+                continue
+            if (checklist.id, checklist.version) not in by_key:
+                by_key[(checklist.id, checklist.version)] = checklist
+                received.add((checklist.id, checklist.version))
     ordered = sorted(by_key.values(), key=lambda c: (c.id, c.version_key))
-    return Catalogue(tuple(ordered), tuple(problems), frozenset(overridden))
+    return Catalogue(tuple(ordered), tuple(problems), frozenset(overridden), frozenset(received))

@@ -18,9 +18,19 @@ class CommandError(Exception):
 
 
 def _modules() -> list[ModuleType]:
-    from desktop.commands import backup, calc, checklist, demo, export, info, list_cmd, verify
+    from desktop.commands import (
+        backup,
+        bundle,
+        calc,
+        checklist,
+        demo,
+        export,
+        info,
+        list_cmd,
+        verify,
+    )
 
-    return [info, calc, checklist, demo, list_cmd, export, backup, verify]
+    return [info, calc, checklist, demo, list_cmd, export, bundle, backup, verify]
 
 
 COMMANDS: list[ModuleType] = _modules()

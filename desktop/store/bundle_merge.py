@@ -1,0 +1,654 @@
+"""Merging a checked bundle into a database, in one transaction (DESIGN.md "Storage rules").
+
+Rules, record by record:
+
+- **Subjects** with the same id merge by revision (below). A subject new here whose
+  统一社会信用代码 is registered here under another id is kept as a row pointing at the
+  registered one (``merged_into``: its inspections keep naming it, as their seals require), and
+  its instruments join the registered subject.
+- **Instruments** with the same id merge by revision; a new one whose serial number, kind and
+  subject match a registered instrument is that instrument. **Standards** likewise (serial and
+  kind).
+- **Inspections**: a new one is added whole. A sealed record is never overwritten: the same
+  seal again adds only amendments that continue its chain (and an evidence copy this database
+  lacks); a different seal for the same record, or one that clashes with this database's seal
+  chain of that device or its document numbers, is a conflict and is not imported. A sealed
+  record replaces a draft of itself here. Two drafts merge row by row (the inspection row,
+  each answer by item and instance, each signature by role and position) by revision; photos
+  are added.
+- **By revision**: of two versions of a row, the higher revision counter wins (not the clock:
+  laptop clocks are often wrong); at equal revisions, the higher SHA-256 of the content, so
+  the result does not depend on the order bundles are imported in. The losing version is kept in
+  ``transfer_conflicts`` when it differs in content and is not simply an older state of the
+  winner (an older revision written by the same device).
+- Audit lines are added once (by id). The import adds its own line for every seal it brings
+  in, so ``verify`` can tell "not received yet" from "deleted after import".
+
+Importing the same bundle again changes nothing but the history (``transfers``).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from checklists.i18n import _
+from desktop.store import audit
+from desktop.store import bundle_format as fmt
+from desktop.store.bundle_read import CheckedBundle, Row
+from desktop.store.ids import new_id, utc_now
+
+_BOOKKEEPING = {"revision", "created_at", "updated_at", "device_id"}
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    kind: str
+    table: str
+    record_id: str
+    inspection_id: str | None
+    kept: str  # "local" or "incoming"
+    lost: dict[str, Any]
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        return _(CONFLICT_KINDS.get(self.kind, self.kind))
+
+
+CONFLICT_KINDS = {
+    "sealed_differs": "同一记录的封存内容不同（未导入）",
+    "chain_clash": "与本机已有的封存链冲突（未导入）",
+    "document_no_clash": "文书编号与本机已有记录重复（未导入）",
+    "amendment_differs": "更正记录与本机的不同（未导入）",
+    "draft_superseded": "草稿被已定稿的记录取代（草稿内容已保留）",
+    "draft_behind_sealed": "收到的草稿晚于本机已定稿的记录（未导入，已保留）",
+    "concurrent_edit": "同一内容在两处被修改（采用修订号较高者，另一版本已保留）",
+    "credit_code_clash": "统一社会信用代码与本机另一单位重复（保留本机版本）",
+}
+
+
+@dataclass
+class ImportResult:
+    transfer_id: str
+    bundle_id: str
+    peer_device_id: str
+    file_name: str
+    part: int
+    parts: int
+    already_imported: bool
+    added: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    matched: Counter[str] = field(default_factory=Counter)
+    unchanged: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "added": dict(self.added),
+            "updated": dict(self.updated),
+            "matched": dict(self.matched),
+            "unchanged": self.unchanged,
+            "conflicts": len(self.conflicts),
+            "already_imported": self.already_imported,
+        }
+
+
+def _content(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k not in _BOOKKEEPING}
+
+
+def _digest(row: Mapping[str, Any]) -> str:
+    text = json.dumps(_content(row), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _wins(incoming: Mapping[str, Any], local: Mapping[str, Any]) -> bool:
+    return (incoming["revision"], _digest(incoming)) > (local["revision"], _digest(local))
+
+
+def _is_lost(loser: Mapping[str, Any], winner: Mapping[str, Any] | None) -> bool:
+    """Whether ``loser`` holds work that ``winner`` does not (see the module docstring)."""
+    if winner is None:
+        return True
+    if _content(loser) == _content(winner):
+        return False
+    older = loser.get("revision", 0) < winner.get("revision", 0)
+    return not (older and loser.get("device_id") == winner.get("device_id"))
+
+
+class _Merger:
+    def __init__(self, conn: sqlite3.Connection, bundle: CheckedBundle, result: ImportResult,
+                 device_id: str) -> None:  # fmt: skip
+        self.conn = conn
+        self.bundle = bundle
+        self.result = result
+        self.device_id = device_id
+        self.subject_target: dict[str, str] = {}  # incoming subject id -> registered id here
+        self.instrument_map: dict[str, str] = {}
+        self.inserts: dict[str, list[Row]] = defaultdict(list)
+        self.finalize_ids: list[str] = []
+        self.applied: set[str] = set()  # inspections whose rows were taken in
+        self.new_seals: list[Row] = []
+        children: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
+        for table in ("answers", "attachments", "signatures", "seals", "amendments", "evidence"):
+            for row in bundle.rows[table]:
+                children[row["inspection_id"]][table].append(row)
+        self.children = children
+
+    # ------------------------------------------------------------------ helpers
+    def local(self, table: str, where: str, params: Iterable[Any]) -> Row | None:
+        cursor = self.conn.cursor()
+        cursor.row_factory = sqlite3.Row
+        names = ", ".join(c for c in fmt.COLUMNS[table])
+        sql = f"SELECT {names} FROM {table} WHERE {where}"  # noqa: S608 - our names
+        row = cursor.execute(sql, tuple(params)).fetchone()
+        return None if row is None else dict(row)
+
+    def local_rows(self, table: str, inspection_id: str) -> list[Row]:
+        cursor = self.conn.cursor()
+        cursor.row_factory = sqlite3.Row
+        names = ", ".join(fmt.COLUMNS[table])
+        sql = f"SELECT {names} FROM {table} WHERE inspection_id = ?"  # noqa: S608
+        return [dict(r) for r in cursor.execute(sql, (inspection_id,))]
+
+    def conflict(self, kind: str, table: str, record_id: str, inspection_id: str | None,
+                 kept: str, lost: dict[str, Any], note: str = "") -> None:  # fmt: skip
+        self.result.conflicts.append(
+            Conflict(kind, table, record_id, inspection_id, kept, lost, note)
+        )
+
+    def update(self, table: str, key: str, row: Row) -> None:
+        names = [c for c in fmt.COLUMNS[table] if c != key]
+        sets = ", ".join(f"{n} = :{n}" for n in names)
+        sql = f"UPDATE {table} SET {sets} WHERE {key} = :{key}"  # noqa: S608 - our names
+        self.conn.execute(sql, row)
+        self.result.updated[table] += 1
+
+    def with_blobs(self, table: str, rows: list[Row]) -> list[Row]:
+        """Rows with their blob bytes (base64) for keeping in a conflict."""
+        if table not in fmt.BLOBS:
+            return rows
+        blob, sha = fmt.BLOBS[table]
+        kept = []
+        for row in rows:
+            data = row.get(blob)
+            if data is None and row.get(sha):
+                data = self.bundle.blob(row[sha])
+            copy = {k: v for k, v in row.items() if k != blob}
+            if data is not None:
+                copy[blob + "_base64"] = base64.b64encode(bytes(data)).decode("ascii")
+            kept.append(copy)
+        return kept
+
+    # ------------------------------------------------------------------ registers
+    def registers(self) -> None:
+        # registered subjects before those merged into them, dispensers before their nozzles
+        subjects = sorted(self.bundle.rows["subjects"], key=lambda r: r["merged_into"] is not None)
+        for row in subjects:
+            self.subject(dict(row))
+        instruments = sorted(
+            self.bundle.rows["instruments"], key=lambda r: r["parent_id"] is not None
+        )
+        for row in instruments:
+            self.instrument(dict(row))
+        for row in self.bundle.rows["standards"]:
+            self.standard(dict(row))
+
+    def registered(self, subject_id: str) -> str:
+        row = self.conn.execute(
+            "SELECT coalesce(merged_into, id) FROM subjects WHERE id = ?", (subject_id,)
+        ).fetchone()
+        return subject_id if row is None else str(row[0])
+
+    def subject(self, row: Row) -> None:
+        if row["merged_into"] is not None:
+            row["merged_into"] = self.subject_target.get(row["merged_into"], row["merged_into"])
+        local = self.local("subjects", "id = ?", (row["id"],))
+        if local is not None:
+            if _content(local) != _content(row) or local["revision"] != row["revision"]:
+                self.merge_subject(local, row)
+            self.subject_target[row["id"]] = self.registered(row["id"])
+            return
+        code = row["credit_code"]
+        if row["merged_into"] is None and code is not None:
+            found = self.conn.execute(
+                "SELECT id FROM subjects WHERE credit_code = ? AND merged_into IS NULL", (code,)
+            ).fetchone()
+            if found is not None:
+                row["merged_into"] = found[0]
+                self.result.matched["subjects"] += 1
+        self.inserts_now("subjects", [row])
+        self.subject_target[row["id"]] = row["merged_into"] or row["id"]
+
+    def merge_subject(self, local: Row, row: Row) -> None:
+        if not _wins(row, local):
+            if _is_lost(row, local):
+                self.conflict("concurrent_edit", "subjects", row["id"], None, "local", {"row": row})
+            return
+        code = row["credit_code"]
+        if code is not None and row["merged_into"] is None:
+            clash = self.conn.execute(
+                "SELECT id FROM subjects WHERE credit_code = ? AND merged_into IS NULL AND id <> ?",
+                (code, row["id"]),
+            ).fetchone()
+            if clash is not None:
+                self.conflict("credit_code_clash", "subjects", row["id"], None, "local",
+                              {"row": row})  # fmt: skip
+                return
+        if _is_lost(local, row):
+            self.conflict("concurrent_edit", "subjects", row["id"], None, "incoming",
+                          {"row": local})  # fmt: skip
+        self.update("subjects", "id", row)
+
+    def instrument(self, row: Row) -> None:
+        row["subject_id"] = self.subject_target[row["subject_id"]]
+        if row["parent_id"] is not None:
+            row["parent_id"] = self.instrument_map.get(row["parent_id"], row["parent_id"])
+        local = self.local("instruments", "id = ?", (row["id"],))
+        if local is not None:
+            self.instrument_map[row["id"]] = row["id"]
+            if _content(local) != _content(row) and _wins(row, local):
+                if _is_lost(local, row):
+                    self.conflict("concurrent_edit", "instruments", row["id"], None, "incoming",
+                                  {"row": local})  # fmt: skip
+                self.update("instruments", "id", row)
+            elif _content(local) != _content(row) and _is_lost(row, local):
+                self.conflict("concurrent_edit", "instruments", row["id"], None, "local",
+                              {"row": row})  # fmt: skip
+            return
+        if row["serial"].strip():
+            found = self.conn.execute(
+                "SELECT id FROM instruments WHERE subject_id = ? AND kind = ? AND serial = ?",
+                (row["subject_id"], row["kind"], row["serial"]),
+            ).fetchone()
+            if found is not None:
+                self.instrument_map[row["id"]] = found[0]
+                self.result.matched["instruments"] += 1
+                return
+        self.instrument_map[row["id"]] = row["id"]
+        self.inserts_now("instruments", [row])
+
+    def standard(self, row: Row) -> None:
+        local = self.local("standards", "id = ?", (row["id"],))
+        if local is not None:
+            if _content(local) != _content(row) and _wins(row, local):
+                self.update("standards", "id", row)
+            return
+        if row["serial"].strip():
+            found = self.conn.execute(
+                "SELECT id FROM standards WHERE kind = ? AND serial = ?",
+                (row["kind"], row["serial"]),
+            ).fetchone()
+            if found is not None:
+                self.result.matched["standards"] += 1
+                return
+        self.inserts_now("standards", [row])
+
+    # ------------------------------------------------------------------ inspections
+    def inspections(self, progress: Progress | None) -> None:
+        rows = self.bundle.rows["inspections"]
+        for done, row in enumerate(rows, 1):
+            self.inspection(row)
+            if progress is not None and (done % 50 == 0 or done == len(rows)):
+                progress(done, len(rows))
+
+    def inspection(self, row: Row) -> None:
+        inspection_id = row["id"]
+        mine = self.children[inspection_id]
+        local = self.local("inspections", "id = ?", (inspection_id,))
+        incoming_sealed = bool(mine["seals"])
+        if local is None:
+            if incoming_sealed and not self.seal_fits(mine["seals"][0], row):
+                return
+            self.add(row)
+            return
+        local_sealed = local["status"] == "finalized"
+        if incoming_sealed and local_sealed:
+            self.both_sealed(row, local)
+        elif incoming_sealed:
+            if not self.seal_fits(mine["seals"][0], row):
+                return
+            self.supersede(row, local)
+        elif local_sealed:
+            self.behind_sealed(row, local)
+        else:
+            self.drafts(row, local)
+
+    def add(self, row: Row) -> None:
+        """Take in a whole inspection that this database does not have."""
+        inspection_id = row["id"]
+        mine = self.children[inspection_id]
+        sealed = bool(mine["seals"])
+        self.inserts["inspections"].append({**row, "status": "draft"} if sealed else row)
+        for table in ("answers", "attachments", "signatures"):
+            self.inserts[table] += mine[table]
+        if sealed:
+            self.finalize_ids.append(inspection_id)
+            self.inserts["seals"] += mine["seals"]
+            self.inserts["amendments"] += mine["amendments"]
+            self.inserts["evidence"] += mine["evidence"]
+            self.new_seals += mine["seals"]
+        self.applied.add(inspection_id)
+        self.result.added["inspections"] += 1
+        for table in ("answers", "attachments", "signatures", "amendments"):
+            self.result.added[table] += len(mine[table])
+
+    def seal_fits(self, seal: Row, row: Row) -> bool:
+        """Whether an incoming seal fits this database's chain of its device and numbers."""
+        same = self.local("seals", "device_id = ? AND sequence = ?",
+                          (seal["device_id"], seal["sequence"]))  # fmt: skip
+        before = self.local("seals", "device_id = ? AND sequence = ?",
+                            (seal["device_id"], seal["sequence"] - 1))  # fmt: skip
+        after = self.local("seals", "device_id = ? AND sequence = ?",
+                           (seal["device_id"], seal["sequence"] + 1))  # fmt: skip
+        number = self.local("seals", "document_no = ?", (seal["document_no"],))
+        kind = None
+        if (same is not None and same["inspection_id"] != seal["inspection_id"]) or (
+            (before is not None and before["seal_hash"] != seal["prev_seal_hash"])
+            or (after is not None and after["prev_seal_hash"] != seal["seal_hash"])
+        ):
+            kind = "chain_clash"
+        elif number is not None and number["inspection_id"] != seal["inspection_id"]:
+            kind = "document_no_clash"
+        if kind is None:
+            return True
+        self.conflict(kind, "seals", seal["inspection_id"], seal["inspection_id"], "local",
+                      self.unit(row), note=seal["document_no"])  # fmt: skip
+        return False
+
+    def unit(self, row: Row) -> dict[str, Any]:
+        """An incoming inspection and its rows, for keeping in a conflict."""
+        mine = self.children[row["id"]]
+        rows = {t: self.with_blobs(t, list(mine[t])) for t in mine}
+        return {"inspection": row, "rows": rows, "bundle_id": self.result.bundle_id}
+
+    def local_unit(self, local: Row) -> dict[str, Any]:
+        """A local inspection and its rows (with the bytes of photos and signatures)."""
+        cursor = self.conn.cursor()
+        cursor.row_factory = sqlite3.Row
+        rows: dict[str, list[Row]] = {"answers": self.local_rows("answers", local["id"])}
+        for table in ("attachments", "signatures"):
+            sql = f"SELECT * FROM {table} WHERE inspection_id = ?"  # noqa: S608 - our names
+            rows[table] = self.with_blobs(
+                table, [dict(r) for r in cursor.execute(sql, (local["id"],))]
+            )
+        return {"inspection": local, "rows": rows}
+
+    def both_sealed(self, row: Row, local: Row) -> None:
+        inspection_id = row["id"]
+        mine = self.children[inspection_id]
+        seal = mine["seals"][0]
+        ours = self.local("seals", "inspection_id = ?", (inspection_id,))
+        assert ours is not None
+        if ours["seal_hash"] != seal["seal_hash"]:
+            self.conflict("sealed_differs", "seals", inspection_id, inspection_id, "local",
+                          self.unit(row), note=seal["document_no"])  # fmt: skip
+            return
+        have = {a["sequence"]: a for a in self.local_rows("amendments", inspection_id)}
+        prev = max(have.items())[1]["hash"] if have else ours["seal_hash"]
+        fresh = []
+        for amendment in sorted(mine["amendments"], key=lambda a: a["sequence"]):
+            existing = have.get(amendment["sequence"])
+            if existing is not None:
+                if existing["hash"] != amendment["hash"]:
+                    self.conflict("amendment_differs", "amendments", amendment["id"],
+                                  inspection_id, "local", {"row": amendment})  # fmt: skip
+                    return
+                continue
+            if amendment["prev_hash"] != prev:
+                self.conflict("amendment_differs", "amendments", amendment["id"], inspection_id,
+                              "local", {"row": amendment})  # fmt: skip
+                return
+            fresh.append(amendment)
+            prev = amendment["hash"]
+        if fresh:
+            self.inserts["amendments"] += fresh
+            self.result.added["amendments"] += len(fresh)
+            self.applied.add(inspection_id)
+        has_evidence = self.local("evidence", "inspection_id = ?", (inspection_id,))
+        if mine["evidence"] and has_evidence is None:
+            self.inserts["evidence"] += mine["evidence"]
+            self.applied.add(inspection_id)
+        if not fresh and not (mine["evidence"] and has_evidence is None):
+            self.result.unchanged += 1
+
+    def supersede(self, row: Row, local: Row) -> None:
+        """A sealed record replaces the draft of itself kept here."""
+        inspection_id = row["id"]
+        mine = self.children[inspection_id]
+        if self.draft_has_work(local, row, mine):
+            self.conflict("draft_superseded", "inspections", inspection_id, inspection_id,
+                          "incoming", self.local_unit(local))  # fmt: skip
+        self.conn.execute("DELETE FROM inspections WHERE id = ?", (inspection_id,))
+        self.add(row)
+        self.result.added["inspections"] -= 1
+        self.result.updated["inspections"] += 1
+
+    def draft_has_work(self, draft: Row, sealed: Row, sealed_rows: Mapping[str, list[Row]]) -> bool:
+        """Whether the draft ``draft`` (a local row) has anything the sealed version lacks."""
+        answers = {(a["item_id"], a["instance_key"]): a for a in sealed_rows["answers"]}
+        signatures = {(s["role"], s["position"]): s for s in sealed_rows["signatures"]}
+        photos = {a["sha256"] for a in sealed_rows["attachments"]}
+        if _is_lost(_inspection_fields(draft), _inspection_fields(sealed)):
+            return True
+        for a in self.local_rows("answers", draft["id"]):
+            if a["value"] != "null" and _is_lost(a, answers.get((a["item_id"], a["instance_key"]))):
+                return True
+        for s in self.local_rows("signatures", draft["id"]):
+            if _is_lost(s, signatures.get((s["role"], s["position"]))):
+                return True
+        return any(a["sha256"] not in photos for a in self.local_rows("attachments", draft["id"]))
+
+    def behind_sealed(self, row: Row, local: Row) -> None:
+        """A draft arriving for a record sealed here: kept aside only if it holds other work."""
+        inspection_id = row["id"]
+        sealed_rows = {t: self.local_rows(t, inspection_id)
+                       for t in ("answers", "attachments", "signatures")}  # fmt: skip
+        mine = self.children[inspection_id]
+        answers = {(a["item_id"], a["instance_key"]): a for a in sealed_rows["answers"]}
+        signatures = {(s["role"], s["position"]): s for s in sealed_rows["signatures"]}
+        photos = {a["sha256"] for a in sealed_rows["attachments"]}
+        lost = _is_lost(_inspection_fields(row), _inspection_fields(local))
+        for a in mine["answers"]:
+            lost |= a["value"] != "null" and _is_lost(
+                a, answers.get((a["item_id"], a["instance_key"]))
+            )
+        for s in mine["signatures"]:
+            lost |= _is_lost(s, signatures.get((s["role"], s["position"])))
+        lost |= any(a["sha256"] not in photos for a in mine["attachments"])
+        if lost:
+            self.conflict("draft_behind_sealed", "inspections", inspection_id, inspection_id,
+                          "local", self.unit(row))  # fmt: skip
+        else:
+            self.result.unchanged += 1
+
+    def drafts(self, row: Row, local: Row) -> None:
+        """Two unsealed versions: row by row."""
+        inspection_id = row["id"]
+        mine = self.children[inspection_id]
+        changed = False
+        if _content(local) != _content(row) or local["revision"] != row["revision"]:
+            if _wins(row, local):
+                if _is_lost(local, row):
+                    self.conflict("concurrent_edit", "inspections", inspection_id, inspection_id,
+                                  "incoming", {"row": local})  # fmt: skip
+                self.update("inspections", "id", row)
+                changed = True
+            elif _is_lost(row, local):
+                self.conflict("concurrent_edit", "inspections", inspection_id, inspection_id,
+                              "local", {"row": row})  # fmt: skip
+        changed |= self.keyed("answers", ("item_id", "instance_key"), inspection_id, mine)
+        changed |= self.keyed("signatures", ("role", "position"), inspection_id, mine)
+        have = {a["id"] for a in self.local_rows("attachments", inspection_id)}
+        fresh = [a for a in mine["attachments"] if a["id"] not in have]
+        if fresh:
+            self.inserts["attachments"] += fresh
+            self.result.added["attachments"] += len(fresh)
+            changed = True
+        if changed:
+            self.applied.add(inspection_id)
+        else:
+            self.result.unchanged += 1
+
+    def keyed(self, table: str, key: tuple[str, ...], inspection_id: str,
+              mine: Mapping[str, list[Row]]) -> bool:  # fmt: skip
+        ours = {tuple(r[k] for k in key): r for r in self.local_rows(table, inspection_id)}
+        changed = False
+        for row in mine[table]:
+            local = ours.get(tuple(row[k] for k in key))
+            if local is None:
+                self.inserts[table].append(row)
+                self.result.added[table] += 1
+                changed = True
+                continue
+            if _content(local) == _content(row) and local["revision"] == row["revision"]:
+                continue
+            if _wins(row, local):
+                if _is_lost(local, row):
+                    self.conflict(
+                        "concurrent_edit",
+                        table,
+                        local["id"],
+                        inspection_id,
+                        "incoming",
+                        {"row": self.with_blobs(table, [local])[0]},
+                    )
+                self.update(table, "id", {**row, "id": local["id"]})
+                if table == "signatures":
+                    self.copy_image(local["id"], row)
+                changed = True
+            elif _is_lost(row, local):
+                self.conflict("concurrent_edit", table, row["id"], inspection_id, "local",
+                              {"row": self.with_blobs(table, [row])[0]})  # fmt: skip
+        return changed
+
+    def copy_image(self, signature_id: str, row: Row) -> None:
+        sha = row["image_sha256"]
+        image = None if sha is None else self.bundle.blob(sha)
+        self.conn.execute("UPDATE signatures SET image = ? WHERE id = ?", (image, signature_id))
+
+    # ------------------------------------------------------------------ writing
+    def inserts_now(self, table: str, rows: list[Row]) -> None:
+        self.conn.executemany(_insert_sql(table), (_values(table, r) for r in rows))
+        self.result.added[table] += len(rows)
+
+    def flush(self) -> None:
+        """Insert the rows gathered, in an order the foreign keys and triggers accept."""
+        bundle = self.bundle
+        for table in ("inspections", "answers", "attachments", "signatures"):
+            rows = self.inserts[table]
+            if not rows:
+                continue
+            if table in fmt.BLOBS:
+                blob, sha = fmt.BLOBS[table]
+                values: Iterator[tuple[Any, ...]] = (
+                    (*_values(table, r), None if r[sha] is None else bundle.blob(r[sha]))
+                    for r in rows
+                )
+                self.conn.executemany(_insert_sql(table, blob), values)
+            else:
+                self.conn.executemany(_insert_sql(table), (_values(table, r) for r in rows))
+        self.conn.executemany(
+            "UPDATE inspections SET status = 'finalized' WHERE id = ?",
+            [(i,) for i in self.finalize_ids],
+        )
+        self.conn.executemany(
+            _insert_sql("seals"), (_values("seals", r) for r in self.inserts["seals"])
+        )
+        self.conn.executemany(
+            _insert_sql("amendments"),
+            (_values("amendments", r) for r in self.inserts["amendments"]),
+        )
+        self.conn.executemany(
+            _insert_sql("evidence", "data"),
+            ((*_values("evidence", r), bundle.blob(r["sha256"])) for r in self.inserts["evidence"]),
+        )
+        self.result.added["evidence"] += len(self.inserts["evidence"])
+
+    def audit_lines(self) -> None:
+        skip = {c.inspection_id for c in self.result.conflicts if c.kept == "local"} - self.applied
+        rows = [r for r in self.bundle.rows["audit_log"] if r["record_id"] not in skip]
+        before = self.conn.total_changes
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO audit_log (id, at, device_id, actor, table_name, record_id, "
+            "action, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (_values("audit_log", r) for r in rows),
+        )
+        self.result.added["audit_log"] += self.conn.total_changes - before
+        for seal in self.new_seals:
+            audit.append(
+                self.conn, device_id=self.device_id, table="seals",
+                record_id=seal["inspection_id"], action="import",
+                details={"device_id": seal["device_id"], "sequence": seal["sequence"],
+                         "bundle_id": self.result.bundle_id},
+            )  # fmt: skip
+
+
+def _inspection_fields(row: Row) -> Row:
+    return {k: row[k] for k in fmt.COLUMNS["inspections"] if k != "status"}
+
+
+def _insert_sql(table: str, blob: str | None = None) -> str:
+    names = list(fmt.COLUMNS[table]) + ([blob] if blob else [])
+    marks = ", ".join("?" * len(names))
+    return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})"  # noqa: S608
+
+
+def _values(table: str, row: Row) -> tuple[Any, ...]:
+    return tuple(row[c] for c in fmt.COLUMNS[table])
+
+
+def merge(
+    conn: sqlite3.Connection,
+    bundle: CheckedBundle,
+    *,
+    device_id: str,
+    file_name: str,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Merge ``bundle`` into the database of ``conn`` (inside the caller's transaction) and
+    record the import in the history."""
+    manifest = bundle.manifest
+    seen = conn.execute(
+        "SELECT 1 FROM transfers WHERE direction = 'import' AND bundle_id = ?",
+        (manifest.bundle_id,),
+    ).fetchone()
+    result = ImportResult(
+        transfer_id=new_id(), bundle_id=manifest.bundle_id, peer_device_id=manifest.device_id,
+        file_name=file_name, part=manifest.part, parts=manifest.parts,
+        already_imported=seen is not None,
+    )  # fmt: skip
+    merger = _Merger(conn, bundle, result, device_id)
+    merger.registers()
+    merger.inspections(progress)
+    merger.flush()
+    merger.audit_lines()
+    conn.execute(
+        "INSERT INTO transfers (id, direction, bundle_id, at, device_id, peer_device_id, "
+        "file_name, part, parts, summary) VALUES (?, 'import', ?, ?, ?, ?, ?, ?, ?, ?)",
+        (result.transfer_id, manifest.bundle_id, utc_now(), device_id, manifest.device_id,
+         file_name, manifest.part, manifest.parts,
+         json.dumps(result.summary(), ensure_ascii=False)),
+    )  # fmt: skip
+    conn.executemany(
+        "INSERT INTO transfer_conflicts (id, transfer_id, kind, table_name, record_id, "
+        "inspection_id, kept, lost, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(new_id(), result.transfer_id, c.kind, c.table, c.record_id, c.inspection_id, c.kept,
+          json.dumps(c.lost, ensure_ascii=False, default=_bytes_text), c.note)
+         for c in result.conflicts],
+    )  # fmt: skip
+    return result
+
+
+def _bytes_text(value: object) -> str:
+    if isinstance(value, bytes | bytearray | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    raise TypeError(type(value).__name__)

@@ -1,0 +1,506 @@
+"""Reading a bundle and checking all of it before anything is written.
+
+:func:`open_bundle` refuses (:class:`BundleRefusedError`, saying why and what to do) a file
+that is not a bundle of a format version this app knows, that is truncated, damaged or altered,
+that has a member whose name could escape a folder or that is larger than a bundle member can
+be, that would inflate far beyond its compressed size, whose records do not have the shape of
+:data:`~desktop.store.bundle_format.COLUMNS`, whose references do not resolve inside the bundle,
+or whose seals, seal chains, amendments and evidence copies do not recompute. Every member is
+read in bounded pieces and hashed against the manifest.
+
+What it returns holds the records (as dicts) and reads blob bytes on demand, hashing them again
+(the file may sit on a USB stick that is pulled out between the check and the import: the
+import's transaction then rolls back).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+import zipfile
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from checklists.errors import DefinitionError
+from checklists.i18n import _
+from checklists.loader import parse_checklist_text
+from desktop.store import bundle_format as fmt
+from desktop.store import seal as sealing
+from desktop.store.errors import StoreError
+
+Row = dict[str, Any]
+_CHUNK = 1024 * 1024
+_JSON_COLUMNS = {"extra", "seal_numbers", "header", "value", "changes", "details"}
+_STATUSES = {"draft", "finalized", "not_carried_out"}
+
+
+class BundleRefusedError(StoreError):
+    """A bundle that will not be imported; nothing was written."""
+
+    def __init__(self, path: Path, reason: str, advice: str) -> None:
+        msg = _("传输包“{name}”未导入：{reason}。{advice}数据库没有任何改动。")
+        super().__init__(msg.format(name=path.name, reason=reason, advice=advice), path)
+        self.reason = reason
+
+
+def _damaged(path: Path, reason: str) -> BundleRefusedError:
+    return BundleRefusedError(
+        path,
+        reason,
+        _("文件损坏、不完整或被改动过。请在原电脑上重新导出，拷贝完成并安全弹出U盘后再拔出。"),
+    )
+
+
+@dataclass(frozen=True)
+class Manifest:
+    bundle_id: str
+    set_id: str
+    part: int
+    parts: int
+    created_at: str
+    device_id: str
+    app_version: str
+    schema_version: int
+    since: str | None
+    counts: dict[str, int]
+    members: dict[str, tuple[int, str]]  # name -> (size, sha256)
+
+
+@dataclass
+class CheckedBundle:
+    """A bundle that passed every check; close it after use (or use ``with``)."""
+
+    path: Path
+    manifest: Manifest
+    rows: dict[str, list[Row]]
+    definitions: dict[str, bytes]
+    _zip: zipfile.ZipFile = field(repr=False)
+
+    def blob(self, sha256: str) -> bytes:
+        """The bytes of ``blobs/<sha256>``, hashed again; BundleRefusedError if they changed."""
+        try:
+            data = self._zip.read(fmt.blob_name(sha256))
+        except (OSError, zipfile.BadZipFile, KeyError, EOFError) as exc:
+            raise _damaged(self.path, _("读取照片或签名时出错（{e}）").format(e=exc)) from exc
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise _damaged(self.path, _("照片或签名的内容在检查后发生了变化"))
+        return data
+
+    def close(self) -> None:
+        self._zip.close()
+
+    def __enter__(self) -> CheckedBundle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_bundle(path: Path, limits: fmt.Limits = fmt.LIMITS) -> CheckedBundle:
+    """Open and check the bundle at ``path`` (see the module docstring)."""
+    path = Path(path)
+    try:
+        if not path.is_file():
+            raise BundleRefusedError(path, _("找不到该文件"), _("请检查文件位置。"))
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
+        raise _damaged(path, _("不是量衡传输包，或文件不完整")) from exc
+    except OSError as exc:
+        raise BundleRefusedError(
+            path, _("无法读取文件（{e}）").format(e=exc.strerror or exc), _("请检查U盘是否插好。")
+        ) from exc
+    try:
+        bundle = _Checker(path, zf, limits).check()
+    except BundleRefusedError:
+        zf.close()
+        raise
+    except (OSError, zipfile.BadZipFile, EOFError, RuntimeError, NotImplementedError) as exc:
+        zf.close()
+        # zipfile: CRC errors, truncated data, unsupported compression or encryption
+        raise _damaged(path, _("读取时出错（{e}）").format(e=exc)) from exc
+    except BaseException:
+        zf.close()
+        raise
+    return bundle
+
+
+class _Checker:
+    def __init__(self, path: Path, zf: zipfile.ZipFile, limits: fmt.Limits) -> None:
+        self.path = path
+        self.zf = zf
+        self.limits = limits
+
+    def refuse(self, reason: str) -> BundleRefusedError:
+        return _damaged(self.path, reason)
+
+    # ------------------------------------------------------------------ the container
+    def check(self) -> CheckedBundle:
+        infos = self.names()
+        manifest = self.manifest(infos)
+        contents = self.members(infos, manifest)
+        rows = {table: self.records(table, contents) for table in fmt.TABLES}
+        for table, expected in manifest.counts.items():
+            if len(rows[table]) != expected:
+                raise self.refuse(_("记录数与清单不符（{table}）").format(table=table))
+        definitions = {n: d for n, d in contents.items() if n.startswith("definitions/")}
+        self.definitions(definitions)
+        _Consistency(self, rows, manifest).check()
+        return CheckedBundle(self.path, manifest, rows, definitions, self.zf)
+
+    def names(self) -> dict[str, zipfile.ZipInfo]:
+        infos: dict[str, zipfile.ZipInfo] = {}
+        entries = self.zf.infolist()
+        if len(entries) > self.limits.members:
+            raise self.refuse(_("成员数量异常"))
+        for info in entries:
+            name = info.filename
+            if not fmt.MEMBER_NAME.match(name) or info.is_dir():
+                shown = name if len(name) <= 80 else name[:80] + "…"
+                raise self.refuse(_("包含不允许的成员名“{name}”").format(name=shown))
+            if name in infos:
+                raise self.refuse(_("成员“{name}”出现了两次").format(name=name))
+            if info.flag_bits & 0x1:
+                raise self.refuse(_("成员“{name}”被加密").format(name=name))
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise self.refuse(_("成员“{name}”的压缩方式不受支持").format(name=name))
+            infos[name] = info
+        return infos
+
+    def limit(self, name: str) -> int:
+        if name == fmt.MANIFEST:
+            return self.limits.manifest
+        if name.startswith("records/"):
+            return self.limits.records
+        if name.startswith("blobs/"):
+            return self.limits.blob
+        return self.limits.definition
+
+    def read(self, info: zipfile.ZipInfo, size: int, *, keep: bool) -> tuple[str, bytes]:
+        """SHA-256 and (if ``keep``) the bytes of a member, reading at most ``size`` bytes
+        (more is refused: the header may lie about the size)."""
+        digest = hashlib.sha256()
+        kept: list[bytes] = []
+        total = 0
+        with self.zf.open(info) as member:
+            while chunk := member.read(_CHUNK):
+                total += len(chunk)
+                if total > size:
+                    raise self.refuse(_("成员“{name}”比声明的大").format(name=info.filename))
+                digest.update(chunk)
+                if keep:
+                    kept.append(chunk)
+        if total != size:
+            raise self.refuse(_("成员“{name}”不完整").format(name=info.filename))
+        return digest.hexdigest(), b"".join(kept)
+
+    def sizes(self, info: zipfile.ZipInfo) -> None:
+        limit = self.limit(info.filename)
+        if info.file_size > limit:
+            raise self.refuse(
+                _("成员“{name}”过大（{size} 字节，上限 {limit}）").format(
+                    name=info.filename, size=info.file_size, limit=limit
+                )
+            )
+        if info.file_size > _CHUNK and info.file_size > self.limits.ratio * max(
+            info.compress_size, 1
+        ):
+            raise self.refuse(
+                _("成员“{name}”的压缩比异常（疑似压缩炸弹）").format(name=info.filename)
+            )
+
+    def manifest(self, infos: dict[str, zipfile.ZipInfo]) -> Manifest:
+        info = infos.get(fmt.MANIFEST)
+        if info is None:
+            raise self.refuse(_("缺少清单 manifest.json"))
+        self.sizes(info)
+        _digest, data = self.read(info, info.file_size, keep=True)
+        try:
+            raw = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise self.refuse(_("清单不是有效的 JSON")) from exc
+        if not isinstance(raw, dict) or raw.get("format") != fmt.FORMAT:
+            raise self.refuse(_("不是量衡传输包"))
+        version = raw.get("format_version")
+        if version != fmt.FORMAT_VERSION:
+            app = raw.get("app_version")
+            raise BundleRefusedError(
+                self.path,
+                _("传输包格式版本 {v} 不受本机支持（本机支持版本 {ours}）").format(
+                    v=version, ours=fmt.FORMAT_VERSION
+                ),
+                _("请把本机的量衡升级到导出它的版本（{app}）或更新的版本后再导入。").format(
+                    app=app if isinstance(app, str) else "?"
+                ),
+            )
+        return self.manifest_fields(raw)
+
+    def manifest_fields(self, raw: dict[str, Any]) -> Manifest:
+        def text(key: str, *, optional: bool = False) -> Any:
+            value = raw.get(key)
+            if (value is None and optional) or (isinstance(value, str) and value):
+                return value
+            raise self.refuse(_("清单字段 {key} 缺失或无效").format(key=key))
+
+        def number(key: str) -> int:
+            value = raw.get(key)
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+                return value
+            raise self.refuse(_("清单字段 {key} 缺失或无效").format(key=key))
+
+        counts = raw.get("counts")
+        if (
+            not isinstance(counts, dict)
+            or set(counts) != set(fmt.TABLES)
+            or not all(
+                isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in counts.values()
+            )
+        ):
+            raise self.refuse(_("清单字段 {key} 缺失或无效").format(key="counts"))
+        members: dict[str, tuple[int, str]] = {}
+        listed = raw.get("members")
+        if not isinstance(listed, list):
+            raise self.refuse(_("清单字段 {key} 缺失或无效").format(key="members"))
+        for entry in listed:
+            if not (
+                isinstance(entry, dict)
+                and isinstance(entry.get("name"), str)
+                and isinstance(entry.get("size"), int)
+                and isinstance(entry.get("sha256"), str)
+                and len(entry["sha256"]) == 64
+                and entry["name"] not in members
+            ):
+                raise self.refuse(_("清单字段 {key} 缺失或无效").format(key="members"))
+            members[entry["name"]] = (entry["size"], entry["sha256"])
+        part, parts = number("part"), number("parts")
+        if part > parts:
+            raise self.refuse(_("清单字段 {key} 缺失或无效").format(key="part"))
+        return Manifest(
+            bundle_id=text("bundle_id"), set_id=text("set_id"), part=part, parts=parts,
+            created_at=text("created_at"), device_id=text("device_id"),
+            app_version=text("app_version"), schema_version=number("schema_version"),
+            since=text("since", optional=True), counts=counts, members=members,
+        )  # fmt: skip
+
+    def members(self, infos: dict[str, zipfile.ZipInfo], manifest: Manifest) -> dict[str, bytes]:
+        """Check every member against the manifest; return the records' and definitions' bytes."""
+        present = set(infos) - {fmt.MANIFEST}
+        if present != set(manifest.members):
+            missing = sorted(set(manifest.members) - present)
+            extra = sorted(present - set(manifest.members))
+            what = missing[0] if missing else extra[0]
+            raise self.refuse(_("成员与清单不符（{name}）").format(name=what))
+        total = 0
+        for name in present:
+            info = infos[name]
+            self.sizes(info)
+            if info.file_size != manifest.members[name][0]:
+                raise self.refuse(_("成员“{name}”的大小与清单不符").format(name=name))
+            total += info.file_size
+        if total > self.limits.total:
+            raise self.refuse(_("传输包解压后过大"))
+        contents: dict[str, bytes] = {}
+        for name in sorted(present):
+            size, expected = manifest.members[name]
+            keep = not name.startswith("blobs/")
+            digest, data = self.read(infos[name], size, keep=keep)
+            if digest != expected:
+                raise self.refuse(_("成员“{name}”的校验值与清单不符").format(name=name))
+            match = fmt.MEMBER_NAME.match(name)
+            assert match is not None
+            if match["blob"] and match["blob"] != digest:
+                raise self.refuse(_("成员“{name}”的内容与其名称不符").format(name=name))
+            if keep:
+                contents[name] = data
+        for table in fmt.TABLES:
+            if fmt.records_name(table) not in contents:
+                raise self.refuse(_("缺少记录文件 {name}").format(name=fmt.records_name(table)))
+        return contents
+
+    # ------------------------------------------------------------------ records
+    def records(self, table: str, contents: Mapping[str, bytes]) -> list[Row]:
+        columns = fmt.COLUMNS[table]
+        types = [fmt.column_type(table, c) for c in columns]
+        json_columns = [i for i, c in enumerate(columns) if c in _JSON_COLUMNS]
+        rows: list[Row] = []
+        try:
+            text = contents[fmt.records_name(table)].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise self.refuse(_("记录文件 {table} 不是 UTF-8 文本").format(table=table)) from exc
+        for number, line in enumerate(text.splitlines(), 1):
+            where = _("{table} 第 {n} 行").format(table=table, n=number)
+            try:
+                values = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise self.refuse(_("记录格式错误（{where}）").format(where=where)) from exc
+            if not isinstance(values, list) or len(values) != len(columns):
+                raise self.refuse(_("记录格式错误（{where}）").format(where=where))
+            for value, (kind, nullable), column in zip(values, types, columns, strict=True):
+                if value is None and nullable:
+                    continue
+                if type(value) is not kind:
+                    raise self.refuse(
+                        _("记录格式错误（{where}，{column}）").format(where=where, column=column)
+                    )
+            for index in json_columns:
+                try:
+                    json.loads(values[index])
+                except (json.JSONDecodeError, RecursionError) as exc:
+                    raise self.refuse(
+                        _("记录格式错误（{where}，{column}）").format(
+                            where=where, column=columns[index]
+                        )
+                    ) from exc
+            rows.append(dict(zip(columns, values, strict=True)))
+        return rows
+
+    def definitions(self, definitions: Mapping[str, bytes]) -> None:
+        for name, data in definitions.items():
+            match = fmt.MEMBER_NAME.match(name)
+            assert match is not None
+            try:
+                text = data.decode("utf-8")
+                if match["checklist"]:
+                    checklist = parse_checklist_text(text, name)
+                    if (checklist.id, checklist.version) != (match["checklist"], match["version"]):
+                        raise self.refuse(_("检查表定义 {name} 与其名称不符").format(name=name))
+                else:
+                    tomllib.loads(text)
+            except (UnicodeDecodeError, tomllib.TOMLDecodeError, DefinitionError) as exc:
+                raise self.refuse(_("定义文件 {name} 无效").format(name=name)) from exc
+
+
+class _Consistency:
+    """References inside the bundle, and its seals, chains, amendments and evidence copies."""
+
+    def __init__(self, checker: _Checker, rows: dict[str, list[Row]], manifest: Manifest) -> None:
+        self.checker = checker
+        self.rows = rows
+        self.manifest = manifest
+        self.blobs = {n.removeprefix("blobs/"): s for n, (s, _d) in manifest.members.items()
+                      if n.startswith("blobs/")}  # fmt: skip
+
+    def refuse(self, reason: str) -> BundleRefusedError:
+        return self.checker.refuse(reason)
+
+    def unique(self, table: str, *columns: str) -> dict[Any, Row]:
+        seen: dict[Any, Row] = {}
+        for row in self.rows[table]:
+            key = tuple(row[c] for c in columns) if len(columns) > 1 else row[columns[0]]
+            if key in seen:
+                raise self.refuse(_("记录重复（{table}）").format(table=table))
+            seen[key] = row
+        return seen
+
+    def check(self) -> None:
+        subjects = self.unique("subjects", "id")
+        instruments = self.unique("instruments", "id")
+        self.unique("standards", "id")
+        inspections = self.unique("inspections", "id")
+        self.unique("answers", "id")
+        self.unique("answers", "inspection_id", "item_id", "instance_key")
+        self.unique("attachments", "id")
+        self.unique("signatures", "inspection_id", "role", "position")
+        seals = self.unique("seals", "inspection_id")
+        self.unique("seals", "device_id", "sequence")
+        self.unique("amendments", "inspection_id", "sequence")
+        self.unique("evidence", "inspection_id")
+        self.unique("audit_log", "id")
+        for row in subjects.values():
+            target = row["merged_into"]
+            if target is not None and (target not in subjects or target == row["id"]):
+                raise self.refuse(_("被检查单位的合并去向不在传输包中"))
+        for row in instruments.values():
+            if row["subject_id"] not in subjects:
+                raise self.refuse(_("计量器具所属的单位不在传输包中"))
+            if row["parent_id"] is not None and row["parent_id"] not in instruments:
+                raise self.refuse(_("计量器具的上级器具不在传输包中"))
+        for row in inspections.values():
+            if row["subject_id"] not in subjects:
+                raise self.refuse(_("检查记录所属的单位不在传输包中"))
+            if row["status"] not in _STATUSES:
+                raise self.refuse(_("检查记录的状态无效"))
+        for table in ("answers", "attachments", "signatures", "seals", "amendments", "evidence"):
+            for row in self.rows[table]:
+                if row["inspection_id"] not in inspections:
+                    raise self.refuse(
+                        _("{table} 记录所属的检查记录不在传输包中").format(table=table)
+                    )
+        self.blob_references()
+        self.seals(inspections, seals)
+
+    def blob_references(self) -> None:
+        for table, (_data, sha_column) in fmt.BLOBS.items():
+            for row in self.rows[table]:
+                sha = row[sha_column]
+                if sha is None:
+                    continue
+                size = self.blobs.get(sha)
+                if size is None:
+                    raise self.refuse(_("缺少照片、签名或存证副本的文件"))
+                if "size" in row and row["size"] != size:
+                    raise self.refuse(_("照片或存证副本的大小与记录不符"))
+
+    def seals(self, inspections: dict[str, Row], seals: dict[str, Row]) -> None:
+        children: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
+        for table in ("answers", "attachments", "signatures", "amendments"):
+            for row in self.rows[table]:
+                children[row["inspection_id"]][table].append(row)
+        for inspection_id, row in inspections.items():
+            sealed = inspection_id in seals
+            if (row["status"] == "finalized") != sealed:
+                raise self.refuse(_("已完成的记录与封存不对应"))
+            if not sealed and children[inspection_id]["amendments"]:
+                raise self.refuse(_("未封存的记录带有更正"))
+        for inspection_id, seal in seals.items():
+            content = content_of(inspections[inspection_id], children[inspection_id])
+            try:
+                digest = sealing.seal_hash(seal["prev_seal_hash"], content, seal)
+            except ValueError as exc:
+                raise self.refuse(_("未知的封存规则版本")) from exc
+            if digest != seal["seal_hash"]:
+                raise self.refuse(
+                    _("封存校验值不符：记录“{name}”在定稿后被改动").format(
+                        name=inspections[inspection_id]["subject_name"]
+                    )
+                )
+            self.amendments(seal, children[inspection_id]["amendments"])
+        by_device: dict[str, dict[int, Row]] = defaultdict(dict)
+        for seal in seals.values():
+            by_device[seal["device_id"]][seal["sequence"]] = seal
+        for chain in by_device.values():
+            for sequence, seal in chain.items():
+                before = chain.get(sequence - 1)
+                if sequence == 1 and seal["prev_seal_hash"] != sealing.GENESIS:
+                    raise self.refuse(_("封存链断开"))
+                if before is not None and seal["prev_seal_hash"] != before["seal_hash"]:
+                    raise self.refuse(_("封存链断开"))
+        for row in self.rows["evidence"]:
+            if row["inspection_id"] not in seals:
+                raise self.refuse(_("存证副本所属的记录没有封存"))
+
+    def amendments(self, seal: Row, amendments: list[Row]) -> None:
+        prev = seal["seal_hash"]
+        for number, row in enumerate(sorted(amendments, key=lambda r: r["sequence"]), 1):
+            if row["sequence"] != number or row["prev_hash"] != prev:
+                raise self.refuse(_("更正链断开"))
+            if sealing.amendment_hash(prev, row) != row["hash"]:
+                raise self.refuse(_("更正的校验值不符：更正内容被改动"))
+            prev = row["hash"]
+
+
+def content_of(inspection: Row, children: Mapping[str, list[Row]]) -> sealing.Content:
+    """The seal's view of an inspection given as bundle rows."""
+
+    def rows(table: str, names: tuple[str, ...]) -> list[tuple[Any, ...]]:
+        return [tuple(r[n] for n in names) for r in children.get(table, ())]
+
+    return sealing.Content(
+        inspection=inspection,
+        answers=rows("answers", sealing.ANSWER_FIELDS),
+        attachments=rows("attachments", sealing.ATTACHMENT_FIELDS),
+        signatures=rows("signatures", sealing.SIGNATURE_FIELDS),
+    )

@@ -1,0 +1,497 @@
+"""Writing bundles (:mod:`desktop.store.bundle_format`): what goes in, and the file itself.
+
+What goes in: the inspections chosen (by default every one whose state differs from the state
+it was last sent in; with ``since``, every one changed on or after that date), with their
+answers, photos, signatures, seals, amendments, evidence copies and audit lines; the subjects
+they refer to with all their instruments; the subjects and standards registered or changed here
+since the last export; the checklist versions used and this app's rule tables.
+
+The file is written beside its final name as ``….partial``, flushed to disk and then renamed,
+so a stick pulled out mid-write never leaves a file that looks complete. Only after every part
+is on disk are the inspections marked as sent (one transaction), so a failed export sends them
+again next time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import IO, Any
+
+from checklists.i18n import _
+from checklists.loader import Catalogue
+from desktop import __version__
+from desktop.store import bundle_format as fmt
+from desktop.store.errors import StoreError
+from desktop.store.ids import new_id, utc_now
+from desktop.store.schema import SCHEMA_VERSION
+
+Progress = Callable[[int, int], None]  # (done, total) inspections
+
+
+class BundleWriteError(StoreError):
+    def __init__(self, path: Path, reason: str) -> None:
+        msg = _(
+            "无法写入传输包 {path}（{reason}）。请检查U盘是否已插好、未写保护且有足够空间，"
+            "然后重试；本机数据没有改变，下次导出仍会包含这些记录。"
+        )
+        super().__init__(msg.format(path=path, reason=reason), path)
+
+
+class NothingToSendError(StoreError):
+    def __init__(self) -> None:
+        super().__init__(_("没有需要导出的记录：所有检查记录都已导出过，且之后没有改动。"))
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    files: tuple[Path, ...]
+    counts: dict[str, int]
+    bundle_ids: tuple[str, ...]
+    set_id: str
+
+
+# A token of everything about an inspection that an export carries: when it changes, the
+# inspection is "not yet sent" again. Revisions only grow and every change stamps updated_at.
+_STATE_SQL = """
+SELECT i.id, json_array(
+    i.revision, i.updated_at, i.status,
+    (SELECT json_array(count(*), total(revision), max(updated_at))
+     FROM answers WHERE inspection_id = i.id),
+    (SELECT json_array(count(*), max(updated_at)) FROM attachments WHERE inspection_id = i.id),
+    (SELECT json_array(count(*), total(revision), max(updated_at))
+     FROM signatures WHERE inspection_id = i.id),
+    (SELECT count(*) FROM amendments WHERE inspection_id = i.id),
+    (SELECT count(*) FROM evidence WHERE inspection_id = i.id)
+) FROM inspections i
+"""
+
+
+def _tokens(conn: sqlite3.Connection, where: str = "", params: Any = ()) -> dict[str, str]:
+    return {row[0]: row[1] for row in conn.execute(_STATE_SQL + where, params)}
+
+
+def _select(conn: sqlite3.Connection, since: str | None) -> dict[str, str]:
+    """Inspection id -> token of the inspections to send."""
+    if since is not None:
+        changed = (
+            " WHERE i.updated_at >= :since OR i.id IN ("
+            "SELECT inspection_id FROM answers WHERE updated_at >= :since UNION "
+            "SELECT inspection_id FROM signatures WHERE updated_at >= :since UNION "
+            "SELECT inspection_id FROM amendments WHERE created_at >= :since)"
+        )
+        return _tokens(conn, changed, {"since": since})
+    tokens = _tokens(conn)
+    sent = dict(conn.execute("SELECT inspection_id, token FROM sent"))
+    return {i: t for i, t in tokens.items() if sent.get(i) != t}
+
+
+def _order(conn: sqlite3.Connection, ids: Iterable[str]) -> list[str]:
+    """Sealed records in the order of their device's chain, then the others by creation."""
+    wanted = set(ids)
+    rows = conn.execute(
+        "SELECT i.id FROM inspections i LEFT JOIN seals s ON s.inspection_id = i.id "
+        "ORDER BY s.device_id IS NULL, s.device_id, s.sequence, i.created_at, i.id"
+    )
+    return [r[0] for r in rows if r[0] in wanted]
+
+
+def _rows(
+    conn: sqlite3.Connection, table: str, where: str, params: Sequence[Any]
+) -> list[tuple[Any, ...]]:
+    names = ", ".join(fmt.COLUMNS[table])
+    sql = f"SELECT {names} FROM {table} WHERE {where}"  # noqa: S608 - our names
+    return [tuple(r) for r in conn.execute(sql, params)]
+
+
+def _in(column: str, values: Sequence[str]) -> str:
+    return f"{column} IN ({', '.join('?' * len(values))})"
+
+
+def _select_in(what: str, table: str, ids: Sequence[str]) -> str:
+    return f"SELECT {what} FROM {table} WHERE {_in('id', ids)}"  # noqa: S608 - our names
+
+
+def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class _Part:
+    """The rows and blobs of one part, gathered before the file is written."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in fmt.TABLES}
+        self.blobs: dict[str, tuple[str, str, str]] = {}  # sha -> (table, key column, key)
+        self.blob_bytes = 0
+        self.inspections: list[str] = []
+
+    def add_blob(self, sha: str, size: int, table: str, key_column: str, key: str) -> None:
+        if sha not in self.blobs:
+            self.blobs[sha] = (table, key_column, key)
+            self.blob_bytes += size
+
+
+_BLOB_SQL = {
+    "attachments": "SELECT data FROM attachments WHERE id = ?",
+    "signatures": "SELECT image FROM signatures WHERE id = ?",
+    "evidence": "SELECT data FROM evidence WHERE inspection_id = ?",
+}
+
+
+class _Gatherer:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def inspection(self, part: _Part, inspection_id: str) -> int:
+        """Add one inspection's rows to ``part``; return the bytes of its blobs."""
+        conn, key = self.conn, (inspection_id,)
+        before = part.blob_bytes
+        part.inspections.append(inspection_id)
+        part.rows["inspections"] += _rows(conn, "inspections", "id = ?", key)
+        for table in ("answers", "seals", "amendments"):
+            part.rows[table] += _rows(conn, table, "inspection_id = ?", key)
+        sizes = conn.execute(
+            "SELECT id, sha256, size FROM attachments WHERE inspection_id = ?", key
+        ).fetchall()
+        part.rows["attachments"] += _rows(conn, "attachments", "inspection_id = ?", key)
+        for attachment_id, sha, size in sizes:
+            part.add_blob(sha, size, "attachments", "id", attachment_id)
+        part.rows["signatures"] += _rows(conn, "signatures", "inspection_id = ?", key)
+        for signature_id, sha, size in conn.execute(
+            "SELECT id, image_sha256, length(image) FROM signatures "
+            "WHERE inspection_id = ? AND image IS NOT NULL",
+            key,
+        ):
+            part.add_blob(sha, size, "signatures", "id", signature_id)
+        evidence = _rows(self.conn, "evidence", "inspection_id = ?", key)
+        part.rows["evidence"] += evidence
+        for row in evidence:
+            part.add_blob(row[1], row[2], "evidence", "inspection_id", inspection_id)
+        part.rows["audit_log"] += _rows(conn, "audit_log", "record_id = ?", key)
+        return part.blob_bytes - before
+
+    def registers(self, part: _Part, extra_subjects: Iterable[str], standards: bool) -> None:
+        """The subjects the part's inspections refer to (and those they were merged into), with
+        every instrument of each; ``extra_subjects`` and, if asked, the changed standards."""
+        subject_ids: set[str] = set(extra_subjects)
+        for chunk in _chunks(part.inspections):
+            subject_ids.update(
+                r[0]
+                for r in self.conn.execute(
+                    _select_in("DISTINCT subject_id", "inspections", chunk), chunk
+                )
+            )
+        while True:  # follow merged_into to the registered subject
+            ids = sorted(subject_ids)
+            targets: set[str] = set()
+            for chunk in _chunks(ids):
+                targets.update(
+                    r[0]
+                    for r in self.conn.execute(_select_in("merged_into", "subjects", chunk), chunk)
+                    if r[0] is not None
+                )
+            if targets <= subject_ids:
+                break
+            subject_ids |= targets
+        ids = sorted(subject_ids)
+        for chunk in _chunks(ids):
+            part.rows["subjects"] += _rows(self.conn, "subjects", _in("id", chunk), chunk)
+            part.rows["instruments"] += _rows(
+                self.conn, "instruments", _in("subject_id", chunk), chunk
+            )
+            part.rows["audit_log"] += _rows(self.conn, "audit_log", _in("record_id", chunk), chunk)
+        # registered subjects first, a merged one after the one it points at
+        part.rows["subjects"].sort(key=lambda r: (r[-1] is not None, r[0]))
+        # dispensers before their nozzles
+        part.rows["instruments"].sort(key=lambda r: (r[6] is not None, r[0]))
+        if standards:
+            part.rows["standards"] += _rows(self.conn, "standards", "1 = 1", ())
+
+
+class _HashingWriter:
+    """Counts and hashes what is written to a ZIP member."""
+
+    def __init__(self, target: IO[bytes]) -> None:
+        self.target = target
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self.digest.update(data)
+        self.size += len(data)
+        self.target.write(data)
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _definitions(catalogue: Catalogue | None, used: set[tuple[str, str]]) -> dict[str, bytes]:
+    members: dict[str, bytes] = {}
+    if catalogue is not None:
+        for checklist_id, version in sorted(used):
+            try:
+                checklist = catalogue.get(checklist_id, version)
+            except KeyError:
+                continue
+            if checklist.source_text and fmt.MEMBER_NAME.match(
+                fmt.checklist_name(checklist_id, version)
+            ):
+                members[fmt.checklist_name(checklist_id, version)] = checklist.source_text.encode(
+                    "utf-8"
+                )
+    folder = resources.files("checklists.rules.data")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml") and entry.is_file():
+            members[fmt.rules_name(entry.name.removesuffix(".toml"))] = entry.read_bytes()
+    return members
+
+
+class _Writer:
+    def __init__(self, conn: sqlite3.Connection, device_id: str) -> None:
+        self.conn = conn
+        self.device_id = device_id
+
+    def write(
+        self, part: _Part, path: Path, manifest: dict[str, Any], defs: dict[str, bytes]
+    ) -> str:
+        """Write ``part`` to ``path`` (through a ``.partial`` file); return the bundle id."""
+        temporary = path.with_name(path.name + ".partial")
+        members: list[dict[str, Any]] = []
+        try:
+            with (
+                open(temporary, "wb") as raw,
+                zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf,
+            ):
+                members += [self._records(zf, t, part.rows[t]) for t in fmt.TABLES]
+                for sha, (table, key_column, key) in sorted(part.blobs.items()):
+                    members.append(self._blob(zf, sha, table, key_column, key))
+                for name, data in defs.items():
+                    zf.writestr(name, data)
+                    members.append(_member(name, data))
+                counts = {t: len(part.rows[t]) for t in fmt.TABLES}
+                document = {**manifest, "counts": counts, "members": members}
+                zf.writestr(fmt.MANIFEST, json.dumps(document, ensure_ascii=False, indent=1))
+                raw.flush()
+                os.fsync(raw.fileno())
+            os.replace(temporary, path)
+        except OSError as exc:
+            temporary.unlink(missing_ok=True)
+            raise BundleWriteError(path, exc.strerror or str(exc)) from exc
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        _fsync_folder(path.parent)
+        return str(manifest["bundle_id"])
+
+    @staticmethod
+    def _records(zf: zipfile.ZipFile, table: str, rows: list[tuple[Any, ...]]) -> dict[str, Any]:
+        name = fmt.records_name(table)
+        with zf.open(name, "w", force_zip64=True) as member:
+            writer = _HashingWriter(member)
+            buffer: list[str] = []
+            for row in rows:
+                buffer.append(_ENCODER.encode(list(row)))
+                if len(buffer) >= 1000:
+                    writer.write(("\n".join(buffer) + "\n").encode("utf-8"))
+                    buffer.clear()
+            if buffer:
+                writer.write(("\n".join(buffer) + "\n").encode("utf-8"))
+        return {"name": name, "size": writer.size, "sha256": writer.digest.hexdigest()}
+
+    def _blob(
+        self, zf: zipfile.ZipFile, sha: str, table: str, key_column: str, key: str
+    ) -> dict[str, Any]:
+        row = self.conn.execute(_BLOB_SQL[table], (key,)).fetchone()
+        data = bytes(row[0])
+        if hashlib.sha256(data).hexdigest() != sha:
+            raise StoreError(
+                _(
+                    "导出中止：一个附件或签名图像的内容与其校验值不符（数据库可能已损坏）。"
+                    "请先运行“liangheng verify”检查数据库。"
+                )
+            )
+        name = fmt.blob_name(sha)
+        zf.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data,
+                    compress_type=zipfile.ZIP_STORED)  # fmt: skip
+        return {"name": name, "size": len(data), "sha256": sha}
+
+
+def _member(name: str, data: bytes) -> dict[str, Any]:
+    return {"name": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name == "nt":
+        return  # Windows cannot open a folder for fsync; NTFS/FAT journal the rename
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _last_export(conn: sqlite3.Connection) -> str | None:
+    row = conn.execute("SELECT max(at) FROM transfers WHERE direction = 'export'").fetchone()
+    return None if row is None else row[0]
+
+
+def _changed_registers(conn: sqlite3.Connection, after: str | None) -> tuple[list[str], bool]:
+    """Subjects registered or changed after ``after`` (all if None), and whether any standard
+    was."""
+    if after is None:
+        subjects = [r[0] for r in conn.execute("SELECT id FROM subjects")]
+        return subjects, conn.execute("SELECT count(*) FROM standards").fetchone()[0] > 0
+    subjects = [
+        r[0] for r in conn.execute("SELECT id FROM subjects WHERE updated_at > ?", (after,))
+    ]
+    standards = conn.execute(
+        "SELECT count(*) FROM standards WHERE updated_at > ?", (after,)
+    ).fetchone()[0]
+    return subjects, standards > 0
+
+
+def write_bundles(
+    conn: sqlite3.Connection,
+    target: Path,
+    *,
+    device_id: str,
+    catalogue: Catalogue | None,
+    since: str | None = None,
+    max_part_bytes: int = fmt.MAX_PART_BYTES,
+    progress: Progress | None = None,
+) -> tuple[ExportResult, dict[str, str]]:
+    """Write the bundle file(s) for ``target`` (``x.lhb``, or ``x-1of2.lhb``... when the photos
+    need more than one part) from ``conn`` (a reader; read in one snapshot). Return the result
+    and the tokens of the inspections written, for :func:`mark_sent`."""
+    conn.execute("BEGIN")  # one snapshot for the whole export
+    try:
+        tokens = _select(conn, since)
+        after = since if since is not None else _last_export(conn)
+        subjects, standards = _changed_registers(conn, after)
+        if not tokens and not subjects and not standards:
+            raise NothingToSendError
+        parts = _plan(conn, _order(conn, tokens), max_part_bytes, progress)
+        gatherer = _Gatherer(conn)
+        for number, part in enumerate(parts):
+            gatherer.registers(part, subjects if number == 0 else (), standards and number == 0)
+        files, ids = _write_all(conn, parts, Path(target), device_id, catalogue, since)
+    finally:
+        conn.execute("COMMIT")
+    counts = {t: sum(len(p.rows[t]) for p in parts) for t in fmt.TABLES}
+    counts["blobs"] = sum(len(p.blobs) for p in parts)
+    set_id = ids[1]
+    return ExportResult(tuple(files), counts, tuple(ids[0]), set_id), tokens
+
+
+def _plan(
+    conn: sqlite3.Connection, order: list[str], limit: int, progress: Progress | None
+) -> list[_Part]:
+    gatherer = _Gatherer(conn)
+    parts = [_Part()]
+    for done, inspection_id in enumerate(order, 1):
+        part = parts[-1]
+        probe = _Part()
+        size = gatherer.inspection(probe, inspection_id)
+        if part.inspections and part.blob_bytes + size > limit:
+            part = _Part()
+            parts.append(part)
+        _merge(part, probe)
+        if progress is not None:
+            progress(done, len(order))
+    return parts
+
+
+def _merge(part: _Part, probe: _Part) -> None:
+    for table, rows in probe.rows.items():
+        part.rows[table] += rows
+    for sha, where in probe.blobs.items():
+        if sha not in part.blobs:
+            part.blobs[sha] = where
+    part.blob_bytes = part.blob_bytes + probe.blob_bytes
+    part.inspections += probe.inspections
+
+
+def _write_all(
+    conn: sqlite3.Connection,
+    parts: list[_Part],
+    target: Path,
+    device_id: str,
+    catalogue: Catalogue | None,
+    since: str | None,
+) -> tuple[list[Path], tuple[list[str], str]]:
+    set_id = new_id()
+    stem = target.name.removesuffix(fmt.SUFFIX) if target.name.endswith(fmt.SUFFIX) else target.name
+    writer = _Writer(conn, device_id)
+    files: list[Path] = []
+    bundle_ids: list[str] = []
+    for number, part in enumerate(parts, 1):
+        used = {(r[6], r[7]) for r in part.rows["inspections"]}
+        manifest: dict[str, Any] = {
+            "format": fmt.FORMAT,
+            "format_version": fmt.FORMAT_VERSION,
+            "bundle_id": new_id(),
+            "set_id": set_id,
+            "part": number,
+            "parts": len(parts),
+            "created_at": utc_now(),
+            "device_id": device_id,
+            "app_version": __version__,
+            "schema_version": SCHEMA_VERSION,
+            "since": since,
+        }
+        path = target.with_name(fmt.part_file_name(stem, number, len(parts)))
+        bundle_ids.append(writer.write(part, path, manifest, _definitions(catalogue, used)))
+        files.append(path)
+    return files, (bundle_ids, set_id)
+
+
+def mark_sent(
+    conn: sqlite3.Connection,
+    result: ExportResult,
+    tokens: Mapping[str, str],
+    *,
+    device_id: str,
+) -> None:
+    """Record the export and the state each inspection was sent in (the caller's transaction)."""
+    at = utc_now()
+    transfer_ids = []
+    for number, (path, bundle_id) in enumerate(
+        zip(result.files, result.bundle_ids, strict=True), 1
+    ):
+        transfer_id = new_id()
+        transfer_ids.append(transfer_id)
+        summary = {"counts": result.counts, "set_id": result.set_id}
+        conn.execute(
+            "INSERT INTO transfers (id, direction, bundle_id, at, device_id, file_name, part, "
+            "parts, summary) VALUES (?, 'export', ?, ?, ?, ?, ?, ?, ?)",
+            (transfer_id, bundle_id, at, device_id, path.name, number, len(result.files),
+             json.dumps(summary, ensure_ascii=False)),
+        )  # fmt: skip
+    conn.executemany(
+        "INSERT INTO sent (inspection_id, token, transfer_id) VALUES (?, ?, ?) "
+        "ON CONFLICT (inspection_id) DO UPDATE SET token = excluded.token, "
+        "transfer_id = excluded.transfer_id",
+        [(inspection_id, token, transfer_ids[0]) for inspection_id, token in tokens.items()],
+    )
+
+
+__all__ = [
+    "BundleWriteError",
+    "ExportResult",
+    "NothingToSendError",
+    "mark_sent",
+    "write_bundles",
+]
