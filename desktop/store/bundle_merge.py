@@ -631,6 +631,7 @@ def merge(
     merger.inspections(progress)
     merger.flush()
     merger.audit_lines()
+    result.added, result.updated = +result.added, +result.updated  # without the zero counts
     conn.execute(
         "INSERT INTO transfers (id, direction, bundle_id, at, device_id, peer_device_id, "
         "file_name, part, parts, summary) VALUES (?, 'import', ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -4,7 +4,9 @@ Checks, in order: SQLite's full ``integrity_check`` and ``foreign_key_check``; t
 triggers of the schema exist (dropping them is the first step of tampering); every seal is
 recomputed from the stored record (:mod:`desktop.store.seal`, by the seal's own canonical
 version), with the bytes of its attachments and drawn signatures checked against their SHA-256;
-each device's chain of seals has no gap and each ``prev_seal_hash`` is the hash before it;
+each device's chain of seals has no gap and each ``prev_seal_hash`` is the hash before it (a
+gap in another device's chain is a note, "not received yet", unless the audit log shows that
+an import brought in one of the missing seals: then they were deleted);
 every finalized inspection has a seal; every amendment chain is recomputed; every evidence
 copy (存证副本, schema 4) belongs to a sealed record and matches its SHA-256 and the SHA-256
 that its audit line (append-only) recorded when finalize stored it; a copy the audit log says
@@ -95,7 +97,7 @@ def verify(conn: sqlite3.Connection) -> Report:
     _triggers(conn, report)
     seals = list(_seals(conn))
     report.seals = len(seals)
-    _chains(seals, report)
+    _chains(conn, seals, report)
     for row in seals:
         _seal(conn, row, report)
     _unsealed(conn, report)
@@ -134,32 +136,42 @@ def _problem(row: _SealRow, what: str) -> Problem:
     return Problem(what, row.inspection_id, row.subject_name, row.document_no)
 
 
-def _chains(seals: list[_SealRow], report: Report) -> None:
+def _chains(conn: sqlite3.Connection, seals: list[_SealRow], report: Report) -> None:
     by_device: dict[str, list[_SealRow]] = defaultdict(list)
     for row in seals:
         by_device[row.device_id].append(row)
     report.devices = len(by_device)
+    own = _meta(conn, "device_id")
     for device, rows in by_device.items():
         expected, prev = 1, sealing.GENESIS
         for row in rows:
             if row.sequence != expected:
-                report.problems.append(
-                    _problem(
-                        row,
-                        _(
-                            "设备 {device} 的封存序号跳过了 {first}–{last}（有封存记录被删除）"
-                        ).format(
-                            device=sealing.device_code(device),
-                            first=expected,
-                            last=row.sequence - 1,
-                        ),
-                    )
-                )
+                _gap(conn, report, row, expected, own=device == own)
             elif row.prev_seal_hash != prev:
                 report.problems.append(
                     _problem(row, _("封存链断开：前一条封存的校验值与记录的不一致"))
                 )
             expected, prev = row.sequence + 1, row.seal_hash
+
+
+def _gap(conn: sqlite3.Connection, report: Report, row: _SealRow, first: int, *, own: bool) -> None:
+    """Seals ``first`` to ``row.sequence - 1`` of ``row``'s device are not here. On this
+    device's own chain that means deleted. Another device's records arrive in bundles: a gap is
+    "not received yet" unless the audit log says an import brought one of them in."""
+    last = row.sequence - 1
+    imported = conn.execute(
+        "SELECT count(*) FROM audit_log WHERE table_name = 'seals' AND action = 'import' "
+        "AND json_extract(details, '$.device_id') = ? "
+        "AND json_extract(details, '$.sequence') BETWEEN ? AND ?",
+        (row.device_id, first, last),
+    ).fetchone()[0]
+    code = sealing.device_code(row.device_id)
+    if own or imported:
+        text = _("设备 {device} 的封存序号跳过了 {first}–{last}（有封存记录被删除）")
+        report.problems.append(_problem(row, text.format(device=code, first=first, last=last)))
+    else:
+        text = _("尚未收到设备 {device} 的第 {first}–{last} 号封存记录（相应的传输包尚未导入）")
+        report.notes.append(_problem(row, text.format(device=code, first=first, last=last)))
 
 
 def _seal(conn: sqlite3.Connection, row: _SealRow, report: Report) -> None:
