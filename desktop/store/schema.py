@@ -454,7 +454,11 @@ Migration = Callable[[Database], None]
 
 # Append only. The position (1-based) is the schema version the migration produces.
 MIGRATIONS: tuple[Migration, ...] = (
-    _v1_core, _v2_subject_search, _v3_seals, _v4_evidence, _v5_transfers,
+    _v1_core,
+    _v2_subject_search,
+    _v3_seals,
+    _v4_evidence,
+    _v5_transfers,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
