@@ -216,7 +216,9 @@ def restore_now(window: QMainWindow, context: AppContext, path: Path) -> None:
     """Close the writer, restore, reopen, and tell every page its data changed."""
     close_transient = getattr(window, "close_transient", None)
     if callable(close_transient):
-        close_transient()  # an open inspection holds the old connection
+        # an open inspection holds the old connection; input it could not save was for the
+        # database being replaced (the user confirmed the restore)
+        close_transient(force=True)
     db_path = context.db_path
     context.store.close()
     try:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QWidget,
 )
@@ -116,20 +117,66 @@ class MainWindow(QMainWindow):
 
         The navigation keeps its row: clearing it would let the list select its first row
         again when it takes the focus, from inside this very switch."""
-        self.close_transient()
+        if not self.close_transient(then=lambda: self.show_transient(widget)):
+            return
         self._transient = widget
         self._pages.addWidget(widget)
         self._pages.setCurrentWidget(widget)
         widget.setFocus()
 
-    def close_transient(self) -> None:
-        widget, self._transient = self._transient, None
+    def close_transient(
+        self, *, force: bool = False, then: Callable[[], object] | None = None
+    ) -> bool:
+        """Close the open inspection (or other transient page); return whether it closed.
+
+        Not while typed input waits to be saved (a full disk, a locked file: the page retries
+        it): then the user is asked, and the page stays until the input is saved or the user
+        chooses to give it up (``force`` gives it up without asking: restoring a backup,
+        which replaces the database the input was for, asked already). ``then`` runs when the
+        user gives the input up (default: closing again)."""
+        widget = self._transient
         if widget is None:
-            return
+            return True
+        if not force and not self._may_leave(widget, then or self.close_transient):
+            return False
+        self._transient = None
         self._pages.setCurrentWidget(self.page(max(self._nav.currentRow(), 0)))
         self._pages.removeWidget(widget)
         widget.hide()
         widget.deleteLater()
+        return True
+
+    def _may_leave(self, widget: QWidget, then: Callable[[], object]) -> bool:
+        """Whether ``widget`` may go now. If typed input of it still waits to be saved, it is
+        retried at once; if it still cannot be saved, ask (without blocking: ``then`` runs
+        again when the user gives the input up) and answer False."""
+        unsaved = getattr(widget, "retry_unsaved_now", None)
+        if unsaved is None or getattr(widget, "discard_unsaved", False) or not unsaved():
+            return True
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            _("有内容尚未保存"),
+            _(
+                "有 {count} 项录入内容还没能写入数据库（磁盘已满、文件被占用或只读等），"
+                "程序正在自动重试。\n请先排除原因（例如腾出磁盘空间、插回U盘），待显示"
+                "“已保存”后再关闭。现在关闭会丢失这些内容。"
+            ).format(count=widget.unsaved_count()),  # type: ignore[attr-defined]
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        box.setObjectName("unsaved_box")
+        keep = box.addButton(_("继续重试"), QMessageBox.ButtonRole.RejectRole)
+        give_up = box.addButton(_("放弃未保存的内容并关闭"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(keep)
+
+        def finished() -> None:
+            if box.clickedButton() is give_up:
+                widget.discard_unsaved = True  # type: ignore[attr-defined]
+                then()
+
+        box.finished.connect(finished)
+        box.open()
+        return False
 
     def show_row(self, row: int) -> None:
         """Navigation row ``row``: closes an open transient page and shows the row's page."""
@@ -138,13 +185,13 @@ class MainWindow(QMainWindow):
         if self._nav.currentRow() != row:
             self._nav.setCurrentRow(row)  # comes back here through currentRowChanged
             return
-        if self._transient is not None:
-            self.close_transient()
+        if self._transient is not None and not self.close_transient(
+            then=lambda: self.show_row(row)
+        ):
+            return
         self._pages.setCurrentWidget(self.page(row))
 
     def _on_about_triggered(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
         from desktop import __version__, logs, paths
 
         text = _(
@@ -167,6 +214,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        self.close_transient()
+        if not self.close_transient():
+            event.ignore()  # input waits to be saved; the user was asked (see close_transient)
+            return
         QSettings().setValue("main_window/geometry", self.saveGeometry())
         super().closeEvent(event)

@@ -11,6 +11,7 @@ Every keystroke saves the header (``Store.save_header``); ``Enter`` moves to the
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -33,9 +34,11 @@ from checklists.header import Subject as HeaderSubject
 from checklists.i18n import _
 from desktop.store import Standard
 from desktop.ui.errors import show_error
+from desktop.ui.walk_retry import RetryQueue, is_transient
 from desktop.ui.walk_state import WalkState
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_HEADER_KEY = ("header", "value")
 _STANDARD_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -96,6 +99,7 @@ def _same(a: MeasuringStandard, b: MeasuringStandard) -> bool:
 class HeaderPage(QScrollArea):
     saved = Signal(object)  # Saved
     finished = Signal()
+    unsaved_changed = Signal(int)  # 1 while the latest header waits to be retried, else 0
 
     def __init__(self, state: WalkState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -104,12 +108,23 @@ class HeaderPage(QScrollArea):
         self.setWidgetResizable(True)
         self._quiet = True
         self._error_shown = False
+        # A save refused for a reason that passes (a full disk) is retried (walk_retry.py);
+        # each save writes the whole header, so only the latest one waits.
+        self.retries = RetryQueue(self)
+        self.retries.succeeded.connect(lambda _key, saved: self.saved.emit(saved))
+        self.retries.failed.connect(lambda error: show_error(self, error))
+        self.retries.changed.connect(self._on_retries_changed)
         header = prefilled(state, state.record.header)
         self.lines: dict[str, QLineEdit] = {}
         body = QWidget()
         column = QVBoxLayout(body)
         title = _("记录首部")
         column.addWidget(QLabel(f"<h2>{title}</h2>"))
+        self.unsaved = QLabel(_("未保存：暂时无法写入，正在自动重试"))
+        self.unsaved.setObjectName("unsaved")
+        self.unsaved.setStyleSheet("color:#ffffff; background:#b71c1c; font-weight:bold;")
+        self.unsaved.hide()
+        column.addWidget(self.unsaved)
         subject = header.subject
         about = f"<b>{subject.name}</b>　{subject.credit_code}<br/>{subject.address}"
         column.addWidget(QLabel(about))
@@ -241,15 +256,26 @@ class HeaderPage(QScrollArea):
     def _on_field_changed(self) -> None:
         if self._quiet or not self.state.editable:
             return
+        action = functools.partial(self.state.save_header, self.header())
         try:
-            saved = self.state.save_header(self.header())
+            saved = action()
         except UserError as error:
+            if is_transient(error):
+                self.retries.add(_HEADER_KEY, action)
             if not self._error_shown:
                 self._error_shown = True
                 show_error(self, error)
             return
         self._error_shown = False
+        self.retries.discard(_HEADER_KEY)  # a refused older header is superseded
         self.saved.emit(saved)
+
+    def is_unsaved(self) -> bool:
+        return _HEADER_KEY in self.retries
+
+    def _on_retries_changed(self, count: int) -> None:
+        self.unsaved.setVisible(count > 0)
+        self.unsaved_changed.emit(count)
 
     def focus_first(self) -> None:
         self.credentials.setFocus()

@@ -240,6 +240,7 @@ class InspectionView(QWidget):
         if page.section_id == HEADER:
             widget = HeaderPage(self.state)
             widget.saved.connect(self._on_page_saved)
+            widget.unsaved_changed.connect(lambda n, k=page.key: self._on_page_unsaved(k, n))
             widget.finished.connect(lambda: self.turn(1))
         elif page.section_id == FINDINGS:
             widget = FindingsPage(self.state)
@@ -298,6 +299,14 @@ class InspectionView(QWidget):
     def unsaved_count(self) -> int:
         """Refused saves still waiting to be retried, over all pages."""
         return sum(self._unsaved.values())
+
+    def retry_unsaved_now(self) -> int:
+        """Try every waiting save once more, now; return how many still wait."""
+        for widget in self.pages.values():
+            retries = getattr(widget, "retries", None)
+            if retries is not None and len(retries):
+                retries.retry()
+        return self.unsaved_count()
 
     def _on_page_unsaved(self, key: tuple[str, str], count: int) -> None:
         before = self.unsaved_count()

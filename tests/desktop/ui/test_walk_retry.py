@@ -139,3 +139,115 @@ def test_an_error_no_retry_can_cure_is_shown_and_not_queued(
     assert _close_boxes()
     assert not widget.is_unsaved()
     assert len(page.retries) == 0
+
+
+def _unsaved_box() -> QMessageBox | None:
+    for widget in QApplication.topLevelWidgets():
+        if (
+            isinstance(widget, QMessageBox)
+            and widget.objectName() == "unsaved_box"
+            and widget.isVisible()
+        ):
+            return widget
+    return None
+
+
+def _click(box: QMessageBox, text: str) -> None:
+    [button] = [b for b in box.buttons() if b.text() == text]
+    button.click()
+
+
+def test_an_inspection_with_input_waiting_to_be_saved_does_not_close_silently(
+    view: InspectionView, qtbot: QtBot, ime_type: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    view.closed.connect(window.close_transient)
+    window.show_transient(view)
+    flaky = Flaky(view, monkeypatch)
+    page = _page(view, "disp_certificate_no")
+    page.retries.timer.setInterval(3_600_000)
+    widget = page.widgets["disp_certificate_no"]
+    flaky.failing = True  # the disk is full
+    ime_type(widget.note, "铅封完好")
+    _close_boxes()
+    assert view.unsaved_count() == 1
+
+    view.close_view()  # Esc or the back button
+    box = _unsaved_box()
+    assert box is not None
+    assert "1 项录入内容还没能写入" in box.text()
+    assert window.transient is view
+    _click(box, "继续重试")
+    assert window.transient is view
+    assert widget.note.text() == "铅封完好"
+
+    window.close()  # quitting the app is asked the same way
+    box = _unsaved_box()
+    assert box is not None
+    _click(box, "继续重试")
+    assert window.transient is view
+
+    flaky.failing = False  # room again: leaving retries at once, saves, and closes
+    view.close_view()
+    assert _unsaved_box() is None
+    assert window.transient is None
+    answer = view.context.store.answers_for(view.state.inspection_id)
+    assert answer["disp_certificate_no", "dispenser:1"].note == "铅封完好"
+
+
+def test_the_inspector_may_give_up_input_that_cannot_be_saved(
+    view: InspectionView, qtbot: QtBot, ime_type: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    view.closed.connect(window.close_transient)
+    window.show_transient(view)
+    flaky = Flaky(view, monkeypatch)
+    page = _page(view, "disp_certificate_no")
+    page.retries.timer.setInterval(3_600_000)
+    flaky.failing = True
+    ime_type(page.widgets["disp_certificate_no"].note, "写不进去")
+    _close_boxes()
+    view.close_view()
+    box = _unsaved_box()
+    assert box is not None
+    _click(box, "放弃未保存的内容并关闭")
+    assert window.transient is None
+
+
+def test_a_header_that_cannot_be_saved_is_retried_like_the_items(
+    view: InspectionView, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.ui.walk_header import HeaderPage
+    from desktop.ui.walk_state import HEADER
+
+    store = view.context.store
+    original = store.save_header
+    failing = [True]
+
+    def flaky(*args: Any, **kwargs: Any) -> int:
+        if failing[0]:
+            raise DiskFullError(store.path)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(store, "save_header", flaky)
+    view.go_to(Place(Page(HEADER)))
+    page = view.page_widget(Page(HEADER))
+    assert isinstance(page, HeaderPage)
+    page.retries.timer.setInterval(50)
+    qtbot.keyClicks(page.lines["bodycam_no"], "JL-07")
+    assert any("磁盘已满" in text for text in _close_boxes())
+    assert page.is_unsaved()
+    assert page.unsaved.isVisible()
+    assert view.unsaved_count() == 1
+    assert "未保存" in view.saved_label.text()
+    failing[0] = False
+    qtbot.waitUntil(lambda: not page.is_unsaved(), timeout=3000)
+    assert not page.unsaved.isVisible()
+    assert view.unsaved_count() == 0
+    assert store.get_inspection(view.state.inspection_id).header["bodycam_no"] == "JL-07"
