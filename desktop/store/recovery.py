@@ -63,6 +63,8 @@ class Health(StrEnum):
     READ_ONLY = "read_only"
     FOLDER_MISSING = "folder_missing"
     UNREADABLE = "unreadable"
+    # no file, but files set aside by a restore are beside it: the restore did not finish
+    INTERRUPTED = "interrupted"
 
     @property
     def usable(self) -> bool:
@@ -75,6 +77,7 @@ class HealthReport:
     path: Path
     message: str = ""  # for the user, empty when usable
     problems: list[str] = field(default_factory=list)  # quick_check's findings
+    aside: Path | None = None  # INTERRUPTED: the newest file a restore set aside
 
     @property
     def usable(self) -> bool:
@@ -100,7 +103,14 @@ def startup_check(db_path: Path, *, busy_timeout_ms: int = 3000) -> HealthReport
     try:
         problems = _quick_check(path, busy_timeout_ms)
     except DatabaseMissingError:
-        return HealthReport(Health.NEW, path)
+        kept = set_aside_files(path)
+        if not kept:
+            return HealthReport(Health.NEW, path)
+        message = _(
+            "数据库文件 {path} 不在原处：上次从备份恢复没有完成。原来的文件没有丢失，"
+            "保留为 {kept}。可以把它放回原处，或恢复最近的备份；不要新建空数据库。"
+        ).format(path=path, kept=kept[0].name)
+        return HealthReport(Health.INTERRUPTED, path, message, aside=kept[0])
     except StoreError as error:
         return HealthReport(_classify(error), path, str(error))
     if problems:
@@ -217,6 +227,40 @@ def _verify_restored(db_path: Path) -> None:
         db.close()
     if rows != ["ok"]:
         raise DatabaseDamagedError(db_path, _("恢复后的检查未通过：") + "; ".join(rows[:3]))
+
+
+def set_aside_files(db_path: Path) -> list[Path]:
+    """Files a restore set aside for ``db_path``: the ``.replaced-…`` and ``.damaged-…`` files
+    newest first, then copies that failed their check."""
+    db_path = Path(db_path)
+    found: list[tuple[bool, float, Path]] = []
+    with contextlib.suppress(OSError):
+        for candidate in db_path.parent.glob(db_path.name + ".*"):
+            name = candidate.name.removeprefix(db_path.name + ".")
+            if not name.startswith(("replaced-", "damaged-", "restore-failed")):
+                continue
+            if name.endswith(("-wal", "-shm", "-journal")) or not candidate.is_file():
+                continue
+            original = not name.startswith("restore-failed")  # the files that held work
+            found.append((original, candidate.stat().st_mtime, candidate))
+    return [path for _original, _mtime, path in sorted(found, reverse=True)]
+
+
+def put_back(aside: Path, db_path: Path) -> None:
+    """Move a file set aside (and its ``-wal``/``-shm``) back under the database's name, after
+    checking it; only while no file has that name (nothing is overwritten)."""
+    aside, db_path = Path(aside), Path(db_path)
+    if db_path.exists():
+        raise StoreError(_("{path} 已存在，没有放回任何文件。").format(path=db_path), db_path)
+    check_backup(aside)  # BackupInvalidError says why it cannot be used
+    try:
+        for suffix in ("-wal", "-shm", ""):  # the database file last: it is what counts
+            current = Path(f"{aside}{suffix}")
+            if current.exists():
+                os.rename(current, Path(f"{db_path}{suffix}"))
+    except OSError as exc:
+        raise _write_error(exc, db_path) from exc
+    fsync_folder(db_path.parent)
 
 
 def leftover_restore(db_path: Path) -> Path | None:

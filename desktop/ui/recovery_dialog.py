@@ -20,14 +20,26 @@ from checklists.i18n import _
 from desktop import paths
 from desktop.store import Reader, StoreError
 from desktop.store.backup import SUFFIX, BackupInfo, folder_for, latest_good_backup
-from desktop.store.recovery import Health, HealthReport, restore, startup_check
+from desktop.store.recovery import (
+    Health,
+    HealthReport,
+    put_back,
+    restore,
+    set_aside_files,
+    startup_check,
+)
 
 
 class Choice(Enum):
     RESTORE = "restore"
+    PUT_BACK = "put_back"
     RETRY = "retry"
     OTHER = "other"
     QUIT = "quit"
+
+
+# what a backup can be restored for: a damaged file, or none left by an unfinished restore
+_RESTORABLE = (Health.DAMAGED, Health.INTERRUPTED)
 
 
 class RecoveryDialog(QDialog):
@@ -47,7 +59,13 @@ class RecoveryDialog(QDialog):
         self.restore_button = self._button(
             _("恢复最近的备份（{date}）").format(date=latest.label) if latest else "",
             Choice.RESTORE,
-            visible=latest is not None and report.health is Health.DAMAGED,
+            visible=latest is not None and report.health in _RESTORABLE,
+        )
+        aside = report.aside
+        self.put_back_button = self._button(
+            _("放回原来的文件（{name}）").format(name=aside.name) if aside else "",
+            Choice.PUT_BACK,
+            visible=aside is not None and ".replaced-" in aside.name,
         )
         self.retry_button = self._button(
             _("重试"), Choice.RETRY, visible=report.health is Health.LOCKED
@@ -57,13 +75,15 @@ class RecoveryDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        restorable = latest is not None and report.health is Health.DAMAGED
+        restorable = latest is not None and report.health in _RESTORABLE
         default = self.restore_button if restorable else self.other_button
+        if self.put_back_button.isVisibleTo(self):
+            default = self.put_back_button
         default.setDefault(True)
 
     def _text(self) -> str:
         text = self.report.message
-        if self.report.health is Health.DAMAGED:
+        if self.report.health in _RESTORABLE:
             if self.latest is None:
                 text += "\n\n" + _("没有找到可用的备份。损坏的文件不会被改动。")
             else:
@@ -89,11 +109,13 @@ class RecoveryDialog(QDialog):
 
 
 def backup_folders(db_path: Path) -> list[Path]:
-    """Where backups of ``db_path`` may be: the office's folder (if the file still tells) and
-    the default one."""
+    """Where backups of ``db_path`` may be: the office's folder (if the file, or the file a
+    restore set aside, still tells) and the default one."""
     folders = []
-    with contextlib.suppress(StoreError, OSError), Reader.open(db_path) as reader:
-        folders.append(folder_for(reader.office_settings()))
+    for source in (db_path, *set_aside_files(db_path)[:1]):
+        with contextlib.suppress(StoreError, OSError), Reader.open(source) as reader:
+            folders.append(folder_for(reader.office_settings()))
+            break
     default = paths.backup_dir()
     return folders + ([default] if default not in folders else [])
 
@@ -139,12 +161,17 @@ def prepare_database(
         report = startup_check(path)
         if report.usable:
             return path
-        latest = newest_good_backup(path) if report.health is Health.DAMAGED else None
+        latest = newest_good_backup(path) if report.health in _RESTORABLE else None
         choice = ask(RecoveryDialog(report, latest))
         if choice is Choice.QUIT:
             return None
         if choice is Choice.OTHER:
             path = choose_file() or path
+        elif choice is Choice.PUT_BACK and report.aside is not None:
+            try:
+                put_back(report.aside, path)
+            except StoreError as error:
+                tell(_("无法放回"), str(error))
         elif choice is Choice.RESTORE and latest is not None:
             try:
                 result = restore(latest.path, path)

@@ -7,9 +7,17 @@ import os
 import shutil
 from pathlib import Path
 
-from desktop.store import Store
+import pytest
+
+from desktop.store import Store, StoreError
 from desktop.store.backup import backup
-from desktop.store.recovery import RESTORING, Health, finish_leftover_restore, startup_check
+from desktop.store.recovery import (
+    RESTORING,
+    Health,
+    finish_leftover_restore,
+    put_back,
+    startup_check,
+)
 
 
 def _names(path: Path) -> list[str]:
@@ -61,3 +69,37 @@ def test_an_unsound_copy_without_a_database_is_kept_not_deleted(tmp_path: Path) 
     assert len(kept) == 1
     assert kept[0].read_bytes() == b"not a database"
     assert finish_leftover_restore(path) == ""
+
+
+def test_a_restore_that_could_not_finish_is_not_taken_for_a_new_database(tmp_path: Path) -> None:
+    path, _made = _database_and_backup(tmp_path)
+    staged = tmp_path / ("work.sqlite3" + RESTORING)
+    staged.write_bytes(b"not a database")  # the copy went bad ...
+    aside = tmp_path / "work.sqlite3.replaced-20261127-100000"
+    os.rename(path, aside)  # ... after the database was moved aside
+    for _start in range(2):  # the same on every start until something is done
+        report = startup_check(path)
+        assert report.health is Health.INTERRUPTED
+        assert not report.usable
+        assert report.aside == aside
+        assert aside.name in report.message
+        assert not path.exists()  # nothing created in its place
+    put_back(aside, path)
+    assert startup_check(path).health is Health.OK
+    assert _names(path) == ["大民屯加油站", "沈阳某超市"]  # nothing lost
+    assert not aside.exists()
+
+
+def test_putting_back_never_overwrites_and_checks_the_file(tmp_path: Path) -> None:
+    path, _made = _database_and_backup(tmp_path)
+    aside = tmp_path / "work.sqlite3.replaced-20261127-100000"
+    shutil.copyfile(path, aside)
+    with pytest.raises(StoreError, match="已存在"):
+        put_back(aside, path)
+    bad = tmp_path / "work.sqlite3.damaged-20261127-100000"
+    bad.write_bytes(b"not a database")
+    os.rename(path, tmp_path / "elsewhere.sqlite3")
+    with pytest.raises(StoreError):
+        put_back(bad, path)
+    assert not path.exists()
+    assert bad.exists()

@@ -171,3 +171,30 @@ def test_restore_from_a_file_checks_it_first_and_keeps_the_current_database(
     assert all(s.id != subject.id for s in context.store.search_subjects("备份之后"))
     for leftover in _open_boxes():
         leftover.accept()
+
+
+def test_an_unfinished_restore_offers_the_file_it_set_aside(
+    qtbot: QtBot, home: Path, demo_file: Path
+) -> None:
+    db = home / "liangheng.sqlite3"
+    db.write_bytes(demo_file.read_bytes())
+    aside = home / "liangheng.sqlite3.replaced-20261127-100000"
+    db.rename(aside)  # the restore moved the database aside, and its copy was lost
+    before = aside.read_bytes()
+    seen: list[RecoveryDialog] = []
+
+    def ask(dialog: RecoveryDialog) -> Choice:
+        qtbot.addWidget(dialog)
+        seen.append(dialog)
+        dialog.open()
+        assert dialog.report.health is Health.INTERRUPTED
+        assert "上次从备份恢复没有完成" in dialog.message.text()
+        assert dialog.put_back_button.text() == f"放回原来的文件（{aside.name}）"
+        assert dialog.put_back_button.isDefault()
+        dialog.put_back_button.click()
+        return dialog.choice
+
+    assert prepare_database(db, ask=ask) == db
+    assert len(seen) == 1
+    assert db.read_bytes() == before
+    assert not aside.exists()
