@@ -119,6 +119,8 @@ def import_bundle(
             ) from exc
         except sqlite3.Error as exc:
             raise translate(exc, store.path) or StoreError(str(exc), store.path) from exc
+        finally:
+            store.drop_caches()
         received, missing, rules = _definitions(bundle, catalogue, overrides_dir)
         created = bundle.manifest.created_at
     return Imported(path, result, created, received, missing, rules)

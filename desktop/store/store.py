@@ -109,6 +109,8 @@ class Store(Reads):
         self.db = db
         self._path = path
         self._device_id = self.meta("device_id") or ""
+        self._actors: dict[str, str] = {}  # inspection id -> actor (see _actor)
+        self._actors_version = -1
 
     # ------------------------------------------------------------------ lifecycle
     @classmethod
@@ -154,6 +156,8 @@ class Store(Reads):
 
     def _update(self, table: str, record_id: str, changes: Mapping[str, Any]) -> None:
         """Change columns of one row, bumping its revision; RecordNotFoundError if absent."""
+        if table == "inspections" and "header" in changes:
+            self._actors.pop(record_id, None)
         values = dict(changes)
         values.update(_id=record_id, _now=utc_now(), _device=self._device_id)
         sets = "".join(f"{name} = :{name}, " for name in changes)
@@ -173,10 +177,30 @@ class Store(Reads):
         *,
         inspection_id: str | None = None,
     ) -> None:
+        actor = None if inspection_id is None else self._actor(inspection_id)
         audit.append(
             self.db.conn, device_id=self._device_id, table=table, record_id=record_id,
-            action=action, details=details, inspection_id=inspection_id,
+            action=action, details=details, actor=actor,
         )  # fmt: skip
+
+    def _actor(self, inspection_id: str) -> str:
+        """The actor of a change to an inspection (its inspectors' names, audit.py), cached:
+        working out the names from the header JSON for every keystroke's audit line is a good
+        part of what saving an answer costs. The cache is dropped when this connection changes
+        a header and when any other connection has written (``PRAGMA data_version``)."""
+        version = self.db.conn.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._actors_version:
+            self._actors.clear()
+            self._actors_version = version
+        actor = self._actors.get(inspection_id)
+        if actor is None:
+            actor = self._actors[inspection_id] = audit.actor_of(self.db.conn, inspection_id)
+        return actor
+
+    def drop_caches(self) -> None:
+        """Forget what is cached about records (after writing them with other means, as an
+        import of a bundle does)."""
+        self._actors.clear()
 
     @staticmethod
     def _checked(changes: Mapping[str, Any], allowed: frozenset[str]) -> dict[str, Any]:

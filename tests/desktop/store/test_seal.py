@@ -376,3 +376,18 @@ def test_canonical_form_is_deterministic_and_versioned() -> None:
     assert " " not in text
     with pytest.raises(ValueError, match="unknown canonical version"):
         sealing.canonical(content, {**seal, "canonical_version": 99})
+
+
+def test_the_actor_follows_the_header_written_here_or_by_another_connection(
+    store: Store, tmp_path: Path
+) -> None:
+    inspection_id = draft(store)
+    store.save_answer(inspection_id, "metering_staff", "", "yes")
+    assert store.audit_for(inspection_id)[-1].actor == "王明、李华"
+    store.save_header(inspection_id, {"inspectors": [{"name": "赵强", "certificate_no": "1"}]})
+    store.save_answer(inspection_id, "metering_staff", "", "no")
+    assert store.audit_for(inspection_id)[-1].actor == "赵强"
+    with Store.open(store.path) as other:  # e.g. an import running beside the GUI
+        other.save_header(inspection_id, {"inspectors": [{"name": "钱进", "certificate_no": "2"}]})
+    store.save_answer(inspection_id, "metering_staff", "", "na")
+    assert store.audit_for(inspection_id)[-1].actor == "钱进"
