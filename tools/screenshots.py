@@ -1,6 +1,6 @@
 """Screenshots of every screen for the README, made from the real windows so they stay current.
 
-    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python tools/screenshots.py
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python tools/screenshots.py [SCREEN...]
 
 Each screen is shot twice: at 1366x768 (the common inspector laptop) and at 150 % scaling
 (a 1920x1080 panel, 1280x720 logical pixels). Every scale runs in its own process because Qt
@@ -102,6 +102,81 @@ def _findings(window: object) -> object:
     return _open_fuel_station(window, FINDINGS, failing=True)
 
 
+_TRANSFERS: dict[str, Any] = {}
+
+
+def _transfers_ready(context: Any) -> dict[str, Any]:
+    """Once per run: the office (the screens' demo) exported a bundle and imported one from a
+    laptop; the same draft answer was then changed at both, so the laptop's next bundle makes
+    a conflict. Also a damaged copy of that bundle, for a refusal."""
+    if _TRANSFERS:
+        return _TRANSFERS
+    from desktop.store import InspectionFilter, Status, Store
+    from desktop.store.bundles import export_bundle, import_bundle
+    from desktop.store.demo import DemoOptions, make_demo
+
+    folder = OUT / ".home" / "stick"
+    folder.mkdir(parents=True, exist_ok=True)
+    export_bundle(context.store, folder / "量衡-县局-20261120.lhb", catalogue=None)
+    laptop_path = OUT / ".home" / "laptop.sqlite3"
+    make_demo(laptop_path, DemoOptions(inspections=40, seed=11, end_date=DEMO_END))
+    with Store.open(laptop_path) as laptop:
+        [first] = export_bundle(laptop, folder / "量衡-笔记本-20261125.lhb", catalogue=None).files
+        import_bundle(context.store, first)
+        draft = laptop.list_inspections(InspectionFilter(status=Status.DRAFT), limit=1)[0]
+        (item_id, key), answer = next(iter(laptop.answers_for(draft.id).items()))
+        context.store.save_answer(draft.id, item_id, key, answer.value, note="县局核对后修改")
+        laptop.save_answer(draft.id, item_id, key, answer.value, note="现场补充说明")
+        laptop.save_answer(draft.id, item_id, key, answer.value, note="现场再次补充")
+        [second] = export_bundle(laptop, folder / "量衡-笔记本-20261127.lhb", catalogue=None).files
+    damaged = folder / "量衡-笔记本-20261126.lhb"
+    data = second.read_bytes()
+    damaged.write_bytes(data[: len(data) // 2])
+    _TRANSFERS.update(second=second, damaged=damaged, imported=False)
+    return _TRANSFERS
+
+
+def _wait(done: Callable[[], bool]) -> None:
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    while not done():
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+
+def _import_result(window: Any) -> object:
+    """The result of importing the laptop's second bundle (a conflict) and a damaged file."""
+    from desktop.ui.transfer_actions import ImportResultDialog, start_import
+
+    ready = _transfers_ready(window.context)
+    running = start_import(window, window.context, [ready["second"], ready["damaged"]])
+    _wait(lambda: running.task.done)
+    ready["imported"] = True
+    return next(d for d in window.findChildren(ImportResultDialog) if d.isVisible())
+
+
+def _export_choice(window: Any) -> object:
+    """文件 → 导出传输包…: what to send."""
+    from desktop.ui.transfer_actions import ask_export
+
+    return ask_export(window, window.context)
+
+
+def _transfers(window: Any) -> object:
+    """The history with the import that had a conflict selected."""
+    from desktop.store.bundles import import_bundle
+    from desktop.ui.transfers_dialog import open_transfers_dialog
+
+    ready = _transfers_ready(window.context)
+    if not ready["imported"]:
+        import_bundle(window.context.store, ready["second"])
+        ready["imported"] = True
+    dialog = open_transfers_dialog(window, window.context)
+    model = dialog.model
+    row = next(r for r in range(model.rowCount()) if model.transfer_at(r).conflicts)
+    dialog.select_row(row)
+    return dialog
+
+
 SCREENS: dict[str, Shot] = {
     "nozzle": _nozzle,
     "findings": _findings,
@@ -110,6 +185,9 @@ SCREENS: dict[str, Shot] = {
     "subjects": _subjects,
     "calculator": _calculator,
     "settings": _settings,
+    "export_choice": _export_choice,
+    "import_result": _import_result,
+    "transfers": _transfers,
 }
 
 
@@ -137,7 +215,7 @@ def _demo_context() -> object:
     return AppContext(store)
 
 
-def shoot(scale: str) -> None:
+def shoot(scale: str, names: list[str]) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
 
     from desktop.ui.app import build_main_window, create_application
@@ -146,6 +224,8 @@ def shoot(scale: str) -> None:
     size = SCALES[scale][1]
     context = _demo_context()
     for name, prepare in SCREENS.items():
+        if names and name not in names:
+            continue
         window = build_main_window(context)  # type: ignore[arg-type]
         window.resize(*size)
         window.show()
@@ -162,13 +242,18 @@ def shoot(scale: str) -> None:
 
 
 def main() -> int:
-    if len(sys.argv) == 3 and sys.argv[1] == "--scale":
-        shoot(sys.argv[2])
+    if len(sys.argv) >= 3 and sys.argv[1] == "--scale":
+        shoot(sys.argv[2], sys.argv[3:])
         return 0
+    names = sys.argv[1:]  # some screens only (default: all)
+    unknown = sorted(set(names) - set(SCREENS))
+    if unknown:
+        print(f"unknown screens: {', '.join(unknown)}; known: {', '.join(SCREENS)}")
+        return 2
     for scale, (factor, _size) in SCALES.items():
         env = dict(os.environ, QT_SCALE_FACTOR=factor, LIANGHENG_HOME=str(OUT / ".home"))
         env.setdefault("QT_QPA_PLATFORM", "xcb" if os.environ.get("DISPLAY") else "offscreen")
-        subprocess.run([sys.executable, __file__, "--scale", scale], env=env, check=True)
+        subprocess.run([sys.executable, __file__, "--scale", scale, *names], env=env, check=True)
     shutil.rmtree(OUT / ".home", ignore_errors=True)
     return 0
 

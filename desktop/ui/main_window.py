@@ -54,6 +54,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.title())
         self.resize(1200, 760)
         self._restore_geometry()
+        self.file_menu = self.menuBar().addMenu(_("文件(&F)"))
+        self.file_menu.addAction(_("退出(&X)"), self.close)
         self.settings_menu = self.menuBar().addMenu(_("设置(&S)"))
         self.help_menu = self.menuBar().addMenu(_("帮助(&H)"))
         self.help_menu.addAction(_("关于量衡"), self._on_about_triggered)
