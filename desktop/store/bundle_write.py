@@ -46,8 +46,12 @@ class BundleWriteError(StoreError):
 
 
 class NothingToSendError(StoreError):
-    def __init__(self) -> None:
-        super().__init__(_("没有需要导出的记录：所有检查记录都已导出过，且之后没有改动。"))
+    def __init__(self, since: str | None = None) -> None:
+        if since is None:
+            msg = _("没有需要导出的记录：所有检查记录都已导出过，且之后没有改动。")
+        else:
+            msg = _("所选日期以来没有改动的记录，没有导出任何文件。")
+        super().__init__(msg)
 
 
 @dataclass(frozen=True)
@@ -382,7 +386,7 @@ def write_bundles(
         after = since if since is not None else _last_export(conn)
         subjects, standards = _changed_registers(conn, after)
         if not tokens and not subjects and not standards:
-            raise NothingToSendError
+            raise NothingToSendError(since)
         parts = _plan(conn, _order(conn, tokens), max_part_bytes, progress)
         gatherer = _Gatherer(conn)
         for number, part in enumerate(parts):

@@ -11,10 +11,11 @@ inspections); rule tables that differ from this app's are reported, never instal
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -33,10 +34,26 @@ from desktop.store.bundle_write import (
     write_bundles,
 )
 from desktop.store.errors import StoreError, translate
+from desktop.store.ids import china_midnight, china_time
 from desktop.store.seal import device_code
 from desktop.store.store import Store
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@contextlib.contextmanager
+def immediate(conn: sqlite3.Connection) -> Iterator[None]:
+    """One transaction that takes the write lock at once (``BEGIN IMMEDIATE``): a deferred one
+    that reads first fails at once with "database is locked" when another connection (the
+    GUI saving an answer) commits in between, instead of waiting its busy timeout."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def export_bundle(
@@ -48,9 +65,12 @@ def export_bundle(
     max_part_bytes: int = fmt.MAX_PART_BYTES,
     progress: Progress | None = None,
 ) -> ExportResult:
-    """Write the bundle(s) for ``target`` and mark what they carry as sent. ``since``: a date
-    (YYYY-MM-DD, UTC) to send everything changed from then on, sent or not."""
+    """Write the bundle(s) for ``target`` and mark what they carry as sent. ``since``: a day
+    (``YYYY-MM-DD``, China time) or a UTC timestamp, to send everything changed from then on,
+    sent or not."""
     target = Path(target)
+    if since is not None and len(since) == len("2026-11-01"):
+        since = china_midnight(since)
     if not target.parent.is_dir():
         raise BundleWriteError(target, _("文件夹不存在"))
     reader = store.reader()
@@ -65,7 +85,7 @@ def export_bundle(
     finally:
         reader.close()
     try:
-        with store.db.atomic():
+        with immediate(store.db.conn):
             mark_sent(store.db.conn, result, tokens, device_id=store.device_id)
     except sqlite3.Error as exc:
         raise translate(exc, store.path) or StoreError(str(exc), store.path) from exc
@@ -106,7 +126,7 @@ def import_bundle(
         if progress is not None:
             progress("check", 1, 1)
         try:
-            with store.db.atomic():
+            with immediate(store.db.conn):
                 result = merge(
                     store.db.conn, bundle, device_id=store.device_id, file_name=path.name,
                     progress=None if progress is None else (lambda d, t: progress("merge", d, t)),
@@ -190,7 +210,8 @@ def describe(done: Imported) -> list[str]:
     r = done.result
     lines = [
         _("传输包 {file}：设备 {device}，导出于 {at}，第 {part}/{parts} 个文件。").format(
-            file=done.path.name, device=device_code(r.peer_device_id), at=done.created_at,
+            file=done.path.name, device=device_code(r.peer_device_id),
+            at=china_time(done.created_at),
             part=r.part, parts=r.parts,
         )
     ]  # fmt: skip
@@ -267,8 +288,21 @@ class ConflictRow:
         return _(CONFLICT_KINDS.get(self.kind, self.kind))
 
 
+def _read_errors(conn: sqlite3.Connection, exc: sqlite3.Error) -> StoreError:
+    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    where = Path(path) if path else None
+    return translate(exc, where) or StoreError(str(exc), where)
+
+
 def transfers(conn: sqlite3.Connection, *, limit: int = 500) -> list[Transfer]:
     """The history of bundles written and read here, newest first."""
+    try:
+        return _transfers(conn, limit)
+    except sqlite3.Error as exc:
+        raise _read_errors(conn, exc) from exc
+
+
+def _transfers(conn: sqlite3.Connection, limit: int) -> list[Transfer]:
     rows = conn.execute(
         "SELECT t.id, t.direction, t.bundle_id, t.at, t.peer_device_id, t.file_name, t.part, "
         "t.parts, t.summary, (SELECT count(*) FROM transfer_conflicts c "
@@ -290,8 +324,10 @@ def conflicts(conn: sqlite3.Connection, transfer_id: str | None = None) -> list[
         "FROM transfer_conflicts c LEFT JOIN inspections i ON i.id = c.inspection_id "
         "WHERE ?1 IS NULL OR c.transfer_id = ?1 ORDER BY c.rowid"
     )
-    params = (transfer_id,)
-    return [ConflictRow(*r) for r in conn.execute(sql, params)]
+    try:
+        return [ConflictRow(*r) for r in conn.execute(sql, (transfer_id,))]
+    except sqlite3.Error as exc:
+        raise _read_errors(conn, exc) from exc
 
 
 __all__ = [

@@ -60,3 +60,14 @@ def china_date(moment: datetime | None = None) -> str:
 def check_date(text: str) -> str:
     """``text`` if it is a ``YYYY-MM-DD`` date, else ValueError."""
     return date.fromisoformat(text).isoformat()
+
+
+def china_time(utc: str) -> str:
+    """``2026-11-03 16:15`` (China time) for a stored UTC timestamp."""
+    return f"{parse_utc(utc).astimezone(CHINA):%Y-%m-%d %H:%M}"
+
+
+def china_midnight(day: str) -> str:
+    """The UTC timestamp of 00:00 in China on ``day`` (``YYYY-MM-DD``): where "since that day"
+    begins for timestamps stored in UTC. ValueError for a malformed day."""
+    return format_utc(datetime.combine(date.fromisoformat(day), datetime.min.time(), CHINA))
