@@ -188,6 +188,15 @@ class _Merger:
             kept.append(copy)
         return kept
 
+    def with_local_blob(self, table: str, row: Row) -> Row:
+        """A row of this database with its blob column (the bundle need not hold its bytes)."""
+        if table not in fmt.BLOBS:
+            return row
+        blob = fmt.BLOBS[table][0]
+        sql = f"SELECT {blob} FROM {table} WHERE id = ?"  # noqa: S608 - our names
+        found = self.conn.execute(sql, (row["id"],)).fetchone()
+        return {**row, blob: None if found is None else found[0]}
+
     # ------------------------------------------------------------------ registers
     def registers(self) -> None:
         # registered subjects before those merged into them, dispensers before their nozzles
@@ -519,7 +528,7 @@ class _Merger:
                         local["id"],
                         inspection_id,
                         "incoming",
-                        {"row": self.with_blobs(table, [local])[0]},
+                        {"row": self.with_blobs(table, [self.with_local_blob(table, local)])[0]},
                     )
                 self.update(table, "id", {**row, "id": local["id"]})
                 if table == "signatures":

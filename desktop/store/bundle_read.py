@@ -19,6 +19,7 @@ import hashlib
 import json
 import tomllib
 import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -84,7 +85,7 @@ class CheckedBundle:
         """The bytes of ``blobs/<sha256>``, hashed again; BundleRefusedError if they changed."""
         try:
             data = self._zip.read(fmt.blob_name(sha256))
-        except (OSError, zipfile.BadZipFile, KeyError, EOFError) as exc:
+        except (OSError, zipfile.BadZipFile, KeyError, EOFError, zlib.error, ValueError) as exc:
             raise _damaged(self.path, _("读取照片或签名时出错（{e}）").format(e=exc)) from exc
         if hashlib.sha256(data).hexdigest() != sha256:
             raise _damaged(self.path, _("照片或签名的内容在检查后发生了变化"))
@@ -107,7 +108,13 @@ def open_bundle(path: Path, limits: fmt.Limits = fmt.LIMITS) -> CheckedBundle:
         if not path.is_file():
             raise BundleRefusedError(path, _("找不到该文件"), _("请检查文件位置。"))
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        ValueError,
+        NotImplementedError,
+    ) as exc:  # NotImplementedError: a "version needed to extract" zipfile does not know
         raise _damaged(path, _("不是量衡传输包，或文件不完整")) from exc
     except OSError as exc:
         raise BundleRefusedError(
@@ -118,9 +125,13 @@ def open_bundle(path: Path, limits: fmt.Limits = fmt.LIMITS) -> CheckedBundle:
     except BundleRefusedError:
         zf.close()
         raise
-    except (OSError, zipfile.BadZipFile, EOFError, RuntimeError, NotImplementedError) as exc:
+    except (
+        OSError, zipfile.BadZipFile, EOFError, RuntimeError, NotImplementedError, zlib.error,
+        ValueError,
+    ) as exc:  # fmt: skip
         zf.close()
-        # zipfile: CRC errors, truncated data, unsupported compression or encryption
+        # zipfile: CRC errors, truncated data, unsupported compression or encryption; zlib: a
+        # damaged deflate stream; ValueError: a local header name that is not UTF-8
         raise _damaged(path, _("读取时出错（{e}）").format(e=exc)) from exc
     except BaseException:
         zf.close()
@@ -220,7 +231,7 @@ class _Checker:
         _digest, data = self.read(info, info.file_size, keep=True)
         try:
             raw = json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             raise self.refuse(_("清单不是有效的 JSON")) from exc
         if not isinstance(raw, dict) or raw.get("format") != fmt.FORMAT:
             raise self.refuse(_("不是量衡传输包"))
@@ -330,18 +341,21 @@ class _Checker:
             text = contents[fmt.records_name(table)].decode("utf-8")
         except UnicodeDecodeError as exc:
             raise self.refuse(_("记录文件 {table} 不是 UTF-8 文本").format(table=table)) from exc
-        for number, line in enumerate(text.splitlines(), 1):
+        lines = text.split("\n")  # not splitlines(): U+2028, U+0085... are text in a value
+        if lines[-1] == "":
+            lines.pop()
+        for number, line in enumerate(lines, 1):
             where = _("{table} 第 {n} 行").format(table=table, n=number)
             try:
                 values = json.loads(line)
-            except json.JSONDecodeError as exc:
+            except (json.JSONDecodeError, RecursionError) as exc:
                 raise self.refuse(_("记录格式错误（{where}）").format(where=where)) from exc
             if not isinstance(values, list) or len(values) != len(columns):
                 raise self.refuse(_("记录格式错误（{where}）").format(where=where))
             for value, (kind, nullable), column in zip(values, types, columns, strict=True):
                 if value is None and nullable:
                     continue
-                if type(value) is not kind:
+                if type(value) is not kind or not _storable(value):
                     raise self.refuse(
                         _("记录格式错误（{where}，{column}）").format(where=where, column=column)
                     )
@@ -369,8 +383,23 @@ class _Checker:
                         raise self.refuse(_("检查表定义 {name} 与其名称不符").format(name=name))
                 else:
                     tomllib.loads(text)
-            except (UnicodeDecodeError, tomllib.TOMLDecodeError, DefinitionError) as exc:
+            except (
+                UnicodeDecodeError, tomllib.TOMLDecodeError, DefinitionError, RecursionError
+            ) as exc:  # fmt: skip
                 raise self.refuse(_("定义文件 {name} 无效").format(name=name)) from exc
+
+
+def _storable(value: object) -> bool:
+    """Whether SQLite can store ``value``: JSON allows integers of any size and (by ``\\u``
+    escapes) lone surrogates, which sqlite3 refuses with OverflowError / UnicodeEncodeError."""
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    if isinstance(value, str) and not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+    return True
 
 
 class _Consistency:
