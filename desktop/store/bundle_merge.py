@@ -161,6 +161,8 @@ class _Merger:
 
     def conflict(self, kind: str, table: str, record_id: str, inspection_id: str | None,
                  kept: str, lost: dict[str, Any], note: str = "") -> None:  # fmt: skip
+        if not note and isinstance(lost.get("row"), dict):
+            note = _describe(table, lost["row"])
         self.result.conflicts.append(
             Conflict(kind, table, record_id, inspection_id, kept, lost, note)
         )
@@ -222,6 +224,9 @@ class _Merger:
             row["merged_into"] = self.subject_target.get(row["merged_into"], row["merged_into"])
         local = self.local("subjects", "id = ?", (row["id"],))
         if local is not None:
+            # which subject a record stands for is this database's own decision (made when it
+            # arrived under a registered credit code): never taken from a bundle
+            row["merged_into"] = local["merged_into"]
             if _content(local) != _content(row) or local["revision"] != row["revision"]:
                 self.merge_subject(local, row)
             self.subject_target[row["id"]] = self.registered(row["id"])
@@ -442,38 +447,21 @@ class _Merger:
         self.result.updated["inspections"] += 1
 
     def draft_has_work(self, draft: Row, sealed: Row, sealed_rows: Mapping[str, list[Row]]) -> bool:
-        """Whether the draft ``draft`` (a local row) has anything the sealed version lacks."""
-        answers = {(a["item_id"], a["instance_key"]): a for a in sealed_rows["answers"]}
-        signatures = {(s["role"], s["position"]): s for s in sealed_rows["signatures"]}
-        photos = {a["sha256"] for a in sealed_rows["attachments"]}
-        if _is_lost(_inspection_fields(draft), _inspection_fields(sealed)):
-            return True
-        for a in self.local_rows("answers", draft["id"]):
-            if a["value"] != "null" and _is_lost(a, answers.get((a["item_id"], a["instance_key"]))):
-                return True
-        for s in self.local_rows("signatures", draft["id"]):
-            if _is_lost(s, signatures.get((s["role"], s["position"]))):
-                return True
-        return any(a["sha256"] not in photos for a in self.local_rows("attachments", draft["id"]))
+        """Whether the local draft ``draft`` has anything the incoming sealed version lacks."""
+        rows = {
+            t: self.local_rows(t, draft["id"]) for t in ("answers", "attachments", "signatures")
+        }
+        sealer = self.children[sealed["id"]]["seals"][0]["device_id"]
+        return _has_work(draft, rows, sealed, sealed_rows, sealer)
 
     def behind_sealed(self, row: Row, local: Row) -> None:
         """A draft arriving for a record sealed here: kept aside only if it holds other work."""
         inspection_id = row["id"]
         sealed_rows = {t: self.local_rows(t, inspection_id)
                        for t in ("answers", "attachments", "signatures")}  # fmt: skip
-        mine = self.children[inspection_id]
-        answers = {(a["item_id"], a["instance_key"]): a for a in sealed_rows["answers"]}
-        signatures = {(s["role"], s["position"]): s for s in sealed_rows["signatures"]}
-        photos = {a["sha256"] for a in sealed_rows["attachments"]}
-        lost = _is_lost(_inspection_fields(row), _inspection_fields(local))
-        for a in mine["answers"]:
-            lost |= a["value"] != "null" and _is_lost(
-                a, answers.get((a["item_id"], a["instance_key"]))
-            )
-        for s in mine["signatures"]:
-            lost |= _is_lost(s, signatures.get((s["role"], s["position"])))
-        lost |= any(a["sha256"] not in photos for a in mine["attachments"])
-        if lost:
+        seal = self.local("seals", "inspection_id = ?", (inspection_id,))
+        sealer = "" if seal is None else seal["device_id"]
+        if _has_work(row, self.children[inspection_id], local, sealed_rows, sealer):
             self.conflict("draft_behind_sealed", "inspections", inspection_id, inspection_id,
                           "local", self.unit(row))  # fmt: skip
         else:
@@ -599,6 +587,72 @@ class _Merger:
                 details={"device_id": seal["device_id"], "sequence": seal["sequence"],
                          "bundle_id": self.result.bundle_id},
             )  # fmt: skip
+
+
+def _has_work(
+    draft: Row,
+    draft_rows: Mapping[str, list[Row]],
+    sealed: Row,
+    sealed_rows: Mapping[str, list[Row]],
+    sealer: str,
+) -> bool:
+    """Whether a draft version of an inspection holds work its sealed version lacks. A row last
+    written by the sealing device never does: that device had it, and whatever it did with it
+    afterwards (changed, removed, signed again) is what it sealed. A row another device wrote
+    (the office, a second laptop) does if the sealed version has no equal of it."""
+    if draft["device_id"] != sealer and _content(_inspection_fields(draft)) != _content(
+        _inspection_fields(sealed)
+    ):
+        return True
+    keys = {"answers": ("item_id", "instance_key"), "signatures": ("role", "position"),
+            "attachments": ("sha256",)}  # fmt: skip
+    for table, key in keys.items():
+        theirs = {tuple(r[k] for k in key): r for r in sealed_rows.get(table, ())}
+        for row in draft_rows.get(table, ()):
+            if row["device_id"] == sealer or (table == "answers" and row["value"] == "null"):
+                continue
+            counterpart = theirs.get(tuple(row[k] for k in key))
+            if counterpart is None or (
+                table != "attachments" and _without_id(row) != _without_id(counterpart)
+            ):
+                return True
+    return False
+
+
+def _without_id(row: Row) -> Row:
+    return {k: v for k, v in _content(row).items() if k != "id"}
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _describe(table: str, row: Row) -> str:
+    """What the losing version of a row said, for the office's conflict list."""
+    if table == "answers":
+        try:
+            value = json.loads(row["value"])
+        except (TypeError, ValueError):
+            value = row["value"]
+        where = row["item_id"] + (f"（{row['instance_key']}）" if row["instance_key"] else "")
+        text = _("{item} 未采用的答案：{value}").format(item=where, value=_short(value))
+        if row.get("note"):
+            text += _("；备注：{note}").format(note=_short(row["note"]))
+        return text
+    if table == "signatures":
+        return _("签名（{role} {n}）：{name}").format(
+            role=row["role"], n=row["position"], name=row["name"] or row["kind"]
+        )
+    if table == "subjects":
+        return _("未采用的单位信息：{name}").format(name=row.get("name", ""))
+    if table == "instruments":
+        return _("未采用的器具信息：{label} {serial}").format(
+            label=row.get("label", ""), serial=row.get("serial", "")
+        )
+    if table == "inspections":
+        return _("未采用的记录首部或状态（修订 {n}）").format(n=row.get("revision", "?"))
+    return ""
 
 
 def _inspection_fields(row: Row) -> Row:

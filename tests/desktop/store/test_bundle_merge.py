@@ -434,3 +434,75 @@ def test_verify_at_the_office_tells_not_received_from_deleted(
     report = verify(office.store.db.conn)
     assert report.ok
     assert not any("尚未收到" in note.what for note in report.notes)
+
+
+# ---------------------------------------------------------------- found in review
+
+
+def test_a_subject_matched_by_credit_code_stays_matched_when_sent_again(
+    laptop: Laptops, tmp_path: Path
+) -> None:
+    a, b, office = laptop("a"), laptop("b"), laptop("office")
+    a.sealed(a.station())
+    b_station = b.station(name="大民屯加油站（新民）")
+    b.sealed(b_station)
+    take(office, send(a, tmp_path / "a.lhb"))
+    first = send(b, tmp_path / "b1.lhb")
+    take(office, first)
+    before = office.dump()
+    [again] = take(office, first)
+    assert again.result.conflicts == []
+    after = office.dump()
+    after.pop("transfers"), before.pop("transfers")
+    assert after == before
+    # the other laptop corrects its station's phone number and sends it again
+    b.store.update_subject(b_station, phone="024-87654321")
+    [edited] = take(office, send(b, tmp_path / "b2.lhb"))
+    assert edited.result.conflicts == []
+    alias = office.store.get_subject(b_station)
+    assert alias.merged_into == a.station()  # still the registered station's other record
+    assert alias.phone == "024-87654321"
+    assert office.store.count_subjects() == 1
+
+
+def test_a_signature_redone_on_the_laptop_is_no_lost_work_when_the_record_is_sealed(
+    laptop: Laptops, tmp_path: Path
+) -> None:
+    a, office = laptop("a"), laptop("office")
+    inspection_id = a.draft()
+    a.store.sign(inspection_id, "party", "paper", name="张站长")
+    take(office, send(a, tmp_path / "1.lhb"))
+    a.store.remove_signature(inspection_id, "party")
+    a.seal(inspection_id)  # signs the party again, then seals
+    [done] = take(office, send(a, tmp_path / "2.lhb"))
+    assert done.result.conflicts == []
+    assert office.store.get_inspection(inspection_id).status is Status.FINALIZED
+
+
+def test_office_edits_to_a_draft_are_kept_when_the_sealed_record_replaces_it(
+    laptop: Laptops, tmp_path: Path
+) -> None:
+    a, office = laptop("a"), laptop("office")
+    inspection_id = a.draft()
+    take(office, send(a, tmp_path / "1.lhb"))
+    office.store.save_answer(inspection_id, "other_notes", "", "办公室补记")
+    a.seal(inspection_id)
+    [done] = take(office, send(a, tmp_path / "2.lhb"))
+    [conflict] = done.result.conflicts
+    assert (conflict.kind, conflict.kept) == ("draft_superseded", "incoming")
+    kept = {r["item_id"]: r for r in conflict.lost["rows"]["answers"]}
+    assert kept["other_notes"]["value"] == '"办公室补记"'
+    assert office.store.get_inspection(inspection_id).status is Status.FINALIZED
+    assert_verified(office.store)
+
+
+def test_a_conflict_says_which_answer_lost_and_what_it_was(laptop: Laptops, tmp_path: Path) -> None:
+    a, office = laptop("a"), laptop("office")
+    inspection_id = a.draft()
+    take(office, send(a, tmp_path / "1.lhb"))
+    office.store.save_answer(inspection_id, "mgmt_system", "", "no", note="办公室改")
+    a.store.save_answer(inspection_id, "mgmt_system", "", "na")
+    a.store.save_answer(inspection_id, "mgmt_system", "", "yes")
+    [done] = take(office, send(a, tmp_path / "2.lhb"))
+    [row] = conflicts(office.store.db.conn, done.result.transfer_id)
+    assert row.note == "mgmt_system 未采用的答案：no；备注：办公室改"
