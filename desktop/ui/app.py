@@ -307,14 +307,14 @@ def run_gui(db: Path | None, startup_check: bool = False) -> int:
     if isinstance(opened, int):
         return opened
     context, instance = opened
-    from desktop.ui import backup_actions, transfer_actions
+    from desktop.ui import backup_actions, transfer_menu
 
     if ask_settings:
         _ask_settings(context)
     window = build_main_window(context)
     add_export_menu(window, context)
     backup_actions.add_backup_menu(window, context)
-    transfer_actions.add_transfer_menu(window, context)
+    transfer_menu.add_transfer_menu(window, context)
     add_language_menu(window)
     instance.attach(window)
     window.show()

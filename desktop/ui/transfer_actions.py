@@ -66,7 +66,6 @@ from desktop.store.ids import CHINA, china_date, format_utc, parse_utc
 from desktop.store.seal import device_code
 from desktop.ui.context import AppContext
 from desktop.ui.errors import show_error
-from desktop.ui.main_window import MainWindow
 from desktop.ui.tasks import Task, TaskCancelledError, TaskControl, run_task
 from desktop.ui.transfers_dialog import (
     TransfersDialog,
@@ -84,24 +83,6 @@ _STAGE_INTERVAL = 0.05  # seconds between two stage reports (the bar needs no mo
 
 
 # ---------------------------------------------------------------------- the menu
-def add_transfer_menu(window: MainWindow, context: AppContext) -> None:
-    """文件 → 导出传输包… / 导入传输包… / 传输记录, above the menu's own entries."""
-    menu = window.file_menu
-    before = menu.actions()[0] if menu.actions() else None
-    export = menu.addAction(_("导出传输包…"))
-    export.triggered.connect(lambda: ask_export(window, context))
-    imp = menu.addAction(_("导入传输包…"))
-    imp.triggered.connect(lambda: choose_bundles(window, context))
-    history = menu.addAction(_("传输记录"))
-    history.triggered.connect(lambda: open_transfers_dialog(window, context))
-    ours = [export, imp, history]
-    if before is not None:
-        for action in ours:
-            menu.removeAction(action)
-        menu.insertActions(before, ours)
-        menu.insertSeparator(before)
-
-
 # ---------------------------------------------------------------------- folders and files
 def last_folder() -> Path:
     """The folder a bundle was last written to or read from, else the documents folder."""
@@ -644,10 +625,7 @@ def _coloured(done: Imported) -> list[tuple[str, str]]:
     heading = _("冲突 {n} 处（详见“传输记录”）：").format(n=len(done.result.conflicts))
     lines, in_conflicts = [], False
     for text in describe(done):
-        # the bundle's time as the inspector's clock shows it, not the stored UTC form
-        line = (
-            text.replace(done.created_at, local_time(done.created_at)) if done.created_at else text
-        )
+        line = text
         if done.result.conflicts and line == heading:
             in_conflicts = True
         elif not line.startswith("  - "):

@@ -30,10 +30,10 @@ from desktop.ui.transfer_actions import (
     ExportChoiceDialog,
     ImportResultDialog,
     ProgressDialog,
-    add_transfer_menu,
     start_export,
     start_import,
 )
+from desktop.ui.transfer_menu import add_transfer_menu
 from desktop.ui.transfers_dialog import TransfersDialog, TransfersModel
 from desktop.ui.widgets import PROBLEM_COLOUR
 
