@@ -14,9 +14,11 @@ run's log file with a single ``os.write`` (the line is either whole or absent af
   ``K name``       the backup ``name`` is complete (acknowledged)
   ``F id``         finalizing the ready draft ``id`` (from the run's ``finalizable``) begins
   ``G id number``  it is sealed with the document number ``number`` (acknowledged)
+  ``I id``         importing the bundle ``id`` (from the run's ``bundles``, in order) begins
+  ``J id``         the bundle ``id`` was imported: ``import_bundle`` returned (acknowledged)
 
-OPERATIONS maps an operation's name to a function; a new one (importing, issue 10) is added there
-and named in the run's ``ops`` weights by the test.
+OPERATIONS maps an operation's name to a function; a new one is added there and named in the
+run's ``ops`` weights by the test.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from typing import Any
 
 from desktop.store import Store
 from desktop.store.backup import backup
+from desktop.store.bundles import import_bundle
 
 
 @dataclass
@@ -46,6 +49,7 @@ class Worker:
     next_n: int
     rng: random.Random
     finalizable: list[tuple[str, str]] = field(default_factory=list)  # (draft id, outcome)
+    bundles: list[tuple[str, str]] = field(default_factory=list)  # (bundle id, file)
 
     def say(self, line: str) -> None:
         os.write(self.log, (line + "\n").encode())
@@ -88,10 +92,22 @@ def op_finalize(w: Worker) -> None:
     w.say(f"G {inspection} {seal.document_no}")
 
 
+def op_import(w: Worker) -> None:
+    """Import the next bundle handed to this run (prepared by the test from a laptop's
+    database), in the order given: a laptop's seal chain arrives in order."""
+    if not w.bundles:
+        return
+    bundle_id, path = w.bundles.pop(0)
+    w.say(f"I {bundle_id}")
+    import_bundle(w.store, Path(path))
+    w.say(f"J {bundle_id}")
+
+
 OPERATIONS: dict[str, Callable[[Worker], None]] = {
     "save": op_save,
     "backup": op_backup,
     "finalize": op_finalize,
+    "import": op_import,
 }
 
 
@@ -100,6 +116,7 @@ def work(run: dict[str, Any]) -> None:
     store = Store.open(Path(run["db"]), create=False)
     worker = Worker(store, run, log, run["first"], random.Random(run["seed"]))
     worker.finalizable = [(str(i), str(o)) for i, o in run.get("finalizable", [])]
+    worker.bundles = [(str(b), str(p)) for b, p in run.get("bundles", [])]
     names, weights = zip(*run["ops"].items(), strict=True)
     while True:
         OPERATIONS[worker.rng.choices(names, weights)[0]](worker)
