@@ -64,6 +64,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _gui_arguments(argv: list[str]) -> argparse.Namespace | None:
+    """The arguments of a plain GUI start (nothing, ``--db PATH``, ``--startup-check``), read
+    without building the full parser: that imports every subcommand's module, which the GUI
+    does not need (start-up time). None for anything else, which the full parser reads."""
+    db: Path | None = None
+    startup_check = False
+    rest = list(argv)
+    while rest:
+        word = rest.pop(0)
+        if word == "--startup-check":
+            startup_check = True
+        elif word == "--db" and rest and not rest[0].startswith("-"):
+            db = Path(rest.pop(0))
+        elif word.startswith("--db=") and len(word) > len("--db="):
+            db = Path(word.removeprefix("--db="))
+        else:
+            return None
+    return argparse.Namespace(command=None, db=db, startup_check=startup_check)
+
+
 def _utf8_streams() -> None:
     """Windows consoles and pipes default to the ANSI code page (cp936): print UTF-8."""
     for stream in (sys.stdout, sys.stderr):
@@ -88,8 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from desktop import language
 
     language.apply()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _gui_arguments(sys.argv[1:] if argv is None else list(argv))
+    if args is None:
+        args = build_parser().parse_args(argv)
     try:
         if args.command is None:
             from desktop.ui.app import run_gui

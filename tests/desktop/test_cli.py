@@ -139,3 +139,36 @@ def test_lianghengs_lang_switches_the_command_line_to_english(tmp_path: Path) ->
     assert done.returncode == 2
     assert done.stderr.strip()
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in done.stderr), done.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "db", "check"),
+    [
+        ([], None, False),
+        (["--db", "x.sqlite3"], Path("x.sqlite3"), False),
+        (["--db=x.sqlite3", "--startup-check"], Path("x.sqlite3"), True),
+        (["--startup-check", "--db", "x.sqlite3"], Path("x.sqlite3"), True),
+    ],
+)
+def test_a_plain_gui_start_is_read_without_the_subcommands(
+    argv: list[str], db: Path | None, check: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import desktop.ui.app
+
+    seen: list[tuple[Path | None, bool]] = []
+
+    def run_gui(db: Path | None, startup_check: bool = False) -> int:
+        seen.append((db, startup_check))
+        return 0
+
+    monkeypatch.setattr(desktop.ui.app, "run_gui", run_gui)
+    monkeypatch.setattr("desktop.cli.build_parser", lambda: pytest.fail("full parser built"))
+    assert main(argv) == 0
+    assert seen == [(db, check)]
+
+
+@pytest.mark.parametrize("argv", [["--db"], ["--db", "--startup-check"], ["--bogus"], ["list"]])
+def test_anything_else_goes_through_the_full_parser(argv: list[str]) -> None:
+    from desktop.cli import _gui_arguments
+
+    assert _gui_arguments(argv) is None
