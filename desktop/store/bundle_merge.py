@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from checklists.i18n import _
+from checklists.i18n import N_, _
 from desktop.store import audit
 from desktop.store import bundle_format as fmt
 from desktop.store.bundle_read import CheckedBundle, Row
@@ -64,14 +64,14 @@ class Conflict:
 
 
 CONFLICT_KINDS = {
-    "sealed_differs": "同一记录的封存内容不同（未导入）",
-    "chain_clash": "与本机已有的封存链冲突（未导入）",
-    "document_no_clash": "文书编号与本机已有记录重复（未导入）",
-    "amendment_differs": "更正记录与本机的不同（未导入）",
-    "draft_superseded": "草稿被已定稿的记录取代（草稿内容已保留）",
-    "draft_behind_sealed": "收到的草稿晚于本机已定稿的记录（未导入，已保留）",
-    "concurrent_edit": "同一内容在两处被修改（采用修订号较高者，另一版本已保留）",
-    "credit_code_clash": "统一社会信用代码与本机另一单位重复（保留本机版本）",
+    "sealed_differs": N_("同一记录的封存内容不同（未导入）"),
+    "chain_clash": N_("与本机已有的封存链冲突（未导入）"),
+    "document_no_clash": N_("文书编号与本机已有记录重复（未导入）"),
+    "amendment_differs": N_("更正记录与本机的不同（未导入）"),
+    "draft_superseded": N_("草稿被已定稿的记录取代（草稿内容已保留）"),
+    "draft_behind_sealed": N_("收到的草稿晚于本机已定稿的记录（未导入，已保留）"),
+    "concurrent_edit": N_("同一内容在两处被修改（采用修订号较高者，另一版本已保留）"),
+    "credit_code_clash": N_("统一社会信用代码与本机另一单位重复（保留本机版本）"),
 }
 
 

@@ -166,7 +166,7 @@ class _Checker:
         infos: dict[str, zipfile.ZipInfo] = {}
         entries = self.zf.infolist()
         if len(entries) > self.limits.members:
-            raise self.refuse(_("成员数量异常"))
+            raise self.refuse(_("成员过多"))
         for info in entries:
             name = info.filename
             if not fmt.MEMBER_NAME.match(name) or info.is_dir():

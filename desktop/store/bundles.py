@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from checklists.i18n import _
+from checklists.i18n import N_, _
 from checklists.loader import RECEIVED_SUBDIR, Catalogue
 from desktop.store import bundle_format as fmt
 from desktop.store.bundle_merge import CONFLICT_KINDS, Conflict, ImportResult, merge
@@ -186,15 +186,15 @@ def _definitions(
 
 
 _WHAT = {
-    "inspections": "检查记录 {n} 条",
-    "answers": "答案 {n} 条",
-    "attachments": "照片 {n} 张",
-    "signatures": "签名 {n} 个",
-    "amendments": "更正 {n} 条",
-    "evidence": "存证副本 {n} 份",
-    "subjects": "被检查单位 {n} 个",
-    "instruments": "计量器具 {n} 台",
-    "standards": "计量标准器 {n} 台",
+    "inspections": N_("检查记录 {n} 条"),
+    "answers": N_("答案 {n} 条"),
+    "attachments": N_("照片 {n} 张"),
+    "signatures": N_("签名 {n} 个"),
+    "amendments": N_("更正 {n} 条"),
+    "evidence": N_("存证副本 {n} 份"),
+    "subjects": N_("被检查单位 {n} 个"),
+    "instruments": N_("计量器具 {n} 台"),
+    "standards": N_("计量标准器 {n} 台"),
 }
 
 
@@ -232,7 +232,11 @@ def describe(done: Imported) -> list[str]:
         lines.append(_("该传输包此前已导入过，这次没有带来新内容。"))
     if r.conflicts:
         lines.append(_("冲突 {n} 处（详见“传输记录”）：").format(n=len(r.conflicts)))
-        lines += [f"  - {c.label}" + (f"：{c.note}" if c.note else "") for c in r.conflicts]
+        lines += [
+            "  - "
+            + (_("{label}：{note}").format(label=c.label, note=c.note) if c.note else c.label)
+            for c in r.conflicts
+        ]
     if done.received_checklists:
         lines.append(
             _("已保存本机没有的检查表版本（仅用于查看这些记录）：{names}").format(

@@ -49,7 +49,9 @@ _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
 _ALIGN = Qt.ItemDataRole.TextAlignmentRole
 
-TRANSFER_COLUMNS = (N_("时间"), N_("方向"), N_("设备"), N_("文件"), N_("内容"), N_("冲突"))
+TRANSFER_COLUMNS = (
+    N_("时间"), N_("方向"), N_("设备"), N_("传输包文件"), N_("传输内容"), N_("冲突数"),
+)  # fmt: skip
 CONFLICT_COLUMNS = (N_("冲突"), N_("记录"), N_("被检查单位"), N_("保留的版本"), N_("说明"))
 _RECORDS = {  # what kind of record a conflict is about (transfer_conflicts.table_name)
     "inspections": N_("检查记录"),

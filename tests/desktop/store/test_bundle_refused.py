@@ -529,7 +529,7 @@ def test_a_very_long_evil_name_is_shortened_in_the_message(world: World) -> None
         (Limits(manifest=1000), "过大"),
         (Limits(definition=1000), "过大"),
         (Limits(total=20_000), "解压后过大"),
-        (Limits(members=10), "成员数量异常"),
+        (Limits(members=10), "成员过多"),
         (Limits(ratio=2), "压缩比异常"),
     ],
     ids=["blob", "records", "manifest", "definition", "total", "members", "ratio"],
