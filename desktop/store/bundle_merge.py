@@ -36,6 +36,7 @@ import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from checklists.i18n import N_, _
@@ -665,8 +666,13 @@ def _insert_sql(table: str, blob: str | None = None) -> str:
     return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})"  # noqa: S608
 
 
+# A row's values in the order of its table's COLUMNS (every table has several: a tuple).
+_GETTERS = {table: itemgetter(*columns) for table, columns in fmt.COLUMNS.items()}
+
+
 def _values(table: str, row: Row) -> tuple[Any, ...]:
-    return tuple(row[c] for c in fmt.COLUMNS[table])
+    values: tuple[Any, ...] = _GETTERS[table](row)
+    return values
 
 
 def merge(

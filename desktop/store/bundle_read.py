@@ -23,6 +23,7 @@ import zlib
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -344,32 +345,57 @@ class _Checker:
         lines = text.split("\n")  # not splitlines(): U+2028, U+0085... are text in a value
         if lines[-1] == "":
             lines.pop()
+        # Speed (bench/bench_bundle.py): ``columns`` checks every value of the first line of
+        # each combination of value types (its type checks depend on the types alone) and of
+        # any line that fails a quick test; a refusal names the same column as ever. Only an
+        # integer can be out of SQLite's range, and a string can hold a lone surrogate only
+        # from a ``\uDxxx`` escape (the text was decoded as UTF-8).
+        accepted: set[tuple[type, ...]] = set()
+        ints = [i for i, (kind, _nullable) in enumerate(types) if kind is int]
         for number, line in enumerate(lines, 1):
-            where = _("{table} 第 {n} 行").format(table=table, n=number)
             try:
-                values = json.loads(line)
+                values = _loads(line)
             except (json.JSONDecodeError, RecursionError) as exc:
+                where = _where(table, number)
                 raise self.refuse(_("记录格式错误（{where}）").format(where=where)) from exc
-            if not isinstance(values, list) or len(values) != len(columns):
-                raise self.refuse(_("记录格式错误（{where}）").format(where=where))
-            for value, (kind, nullable), column in zip(values, types, columns, strict=True):
-                if value is None and nullable:
-                    continue
-                if type(value) is not kind or not _storable(value):
-                    raise self.refuse(
-                        _("记录格式错误（{where}，{column}）").format(where=where, column=column)
-                    )
+            if type(values) is not list or len(values) != len(columns):
+                raise self.refuse(_("记录格式错误（{where}）").format(where=_where(table, number)))
+            shape = tuple(map(type, values))
+            if (
+                shape not in accepted
+                or "\\ud" in line
+                or "\\uD" in line
+                or not all(values[i] is None or _INT_MIN <= values[i] < _INT_END for i in ints)
+            ):
+                self.columns(values, types, columns, _where(table, number))
+                accepted.add(shape)
             for index in json_columns:
                 try:
-                    json.loads(values[index])
+                    _loads(values[index])
                 except (json.JSONDecodeError, RecursionError) as exc:
                     raise self.refuse(
                         _("记录格式错误（{where}，{column}）").format(
-                            where=where, column=columns[index]
+                            where=_where(table, number), column=columns[index]
                         )
                     ) from exc
             rows.append(dict(zip(columns, values, strict=True)))
         return rows
+
+    def columns(
+        self,
+        values: list[Any],
+        types: list[tuple[type, bool]],
+        columns: tuple[str, ...],
+        where: str,
+    ) -> None:
+        """The type of each value of a record line, and whether SQLite can store it."""
+        for value, (kind, nullable), column in zip(values, types, columns, strict=True):
+            if value is None and nullable:
+                continue
+            if type(value) is not kind or not _storable(value):
+                raise self.refuse(
+                    _("记录格式错误（{where}，{column}）").format(where=where, column=column)
+                )
 
     def definitions(self, definitions: Mapping[str, bytes]) -> None:
         for name, data in definitions.items():
@@ -387,6 +413,28 @@ class _Checker:
                 UnicodeDecodeError, tomllib.TOMLDecodeError, DefinitionError, RecursionError
             ) as exc:  # fmt: skip
                 raise self.refuse(_("定义文件 {name} 无效").format(name=name)) from exc
+
+
+def _where(table: str, number: int) -> str:
+    return _("{table} 第 {n} 行").format(table=table, n=number)
+
+
+_DECODER = json.JSONDecoder()  # the settings of json.loads
+_INT_MIN, _INT_END = -(2**63), 2**63
+
+
+def _loads(text: str) -> Any:
+    """``json.loads(text)``, its result and its errors. ``raw_decode`` first: it skips what
+    ``loads`` does around it (a BOM test, whitespace on either side); where it fails or leaves
+    some of ``text``, ``loads`` decides."""
+    try:
+        value, end = _DECODER.raw_decode(text)
+    except (json.JSONDecodeError, RecursionError):
+        pass
+    else:
+        if end == len(text):
+            return value
+    return json.loads(text)
 
 
 def _storable(value: object) -> bool:
@@ -417,8 +465,9 @@ class _Consistency:
 
     def unique(self, table: str, *columns: str) -> dict[Any, Row]:
         seen: dict[Any, Row] = {}
+        key_of = itemgetter(*columns)  # the value of one column, a tuple of several
         for row in self.rows[table]:
-            key = tuple(row[c] for c in columns) if len(columns) > 1 else row[columns[0]]
+            key = key_of(row)
             if key in seen:
                 raise self.refuse(_("记录重复（{table}）").format(table=table))
             seen[key] = row
@@ -525,7 +574,7 @@ def content_of(inspection: Row, children: Mapping[str, list[Row]]) -> sealing.Co
     """The seal's view of an inspection given as bundle rows."""
 
     def rows(table: str, names: tuple[str, ...]) -> list[tuple[Any, ...]]:
-        return [tuple(r[n] for n in names) for r in children.get(table, ())]
+        return list(map(itemgetter(*names), children.get(table, ())))
 
     return sealing.Content(
         inspection=inspection,
