@@ -8,9 +8,10 @@ be, that would inflate far beyond its compressed size, whose records do not have
 or whose seals, seal chains, amendments and evidence copies do not recompute. Every member is
 read in bounded pieces and hashed against the manifest.
 
-What it returns holds the records (as dicts) and reads blob bytes on demand, hashing them again
-(the file may sit on a USB stick that is pulled out between the check and the import: the
-import's transaction then rolls back).
+What it returns holds the records (as dicts) and the bytes of the photos, signatures and
+evidence copies as the check read and hashed them (up to :data:`BLOBS_KEPT`; beyond that they
+are read again on demand and hashed again: the file may sit on a USB stick that is pulled out
+between the check and the import, and the import's transaction then rolls back).
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ from desktop.store.errors import StoreError
 
 Row = dict[str, Any]
 _CHUNK = 1024 * 1024
+# Blob bytes the check keeps for the merge (beyond that they are read from the file again, and
+# hashed again): the photos of a bundle of a few hundred inspections are read once.
+BLOBS_KEPT = 512 * 1024 * 1024
 _JSON_COLUMNS = {"extra", "seal_numbers", "header", "value", "changes", "details"}
 _STATUSES = {"draft", "finalized", "not_carried_out"}
 
@@ -81,9 +85,14 @@ class CheckedBundle:
     rows: dict[str, list[Row]]
     definitions: dict[str, bytes]
     _zip: zipfile.ZipFile = field(repr=False)
+    _kept: dict[str, bytes] = field(default_factory=dict, repr=False)  # checked blob bytes
 
     def blob(self, sha256: str) -> bytes:
-        """The bytes of ``blobs/<sha256>``, hashed again; BundleRefusedError if they changed."""
+        """The bytes of ``blobs/<sha256>``: as the check read them, or (beyond what the check
+        keeps in memory) read again and hashed again; BundleRefusedError if they changed."""
+        kept = self._kept.get(sha256)
+        if kept is not None:
+            return kept
         try:
             data = self._zip.read(fmt.blob_name(sha256))
         except (OSError, zipfile.BadZipFile, KeyError, EOFError, zlib.error, ValueError) as exc:
@@ -93,6 +102,7 @@ class CheckedBundle:
         return data
 
     def close(self) -> None:
+        self._kept.clear()
         self._zip.close()
 
     def __enter__(self) -> CheckedBundle:
@@ -145,6 +155,7 @@ class _Checker:
         self.path = path
         self.zf = zf
         self.limits = limits
+        self.kept: dict[str, bytes] = {}  # blob bytes as read and hashed, by SHA-256
 
     def refuse(self, reason: str) -> BundleRefusedError:
         return _damaged(self.path, reason)
@@ -161,7 +172,7 @@ class _Checker:
         definitions = {n: d for n, d in contents.items() if n.startswith("definitions/")}
         self.definitions(definitions)
         _Consistency(self, rows, manifest).check()
-        return CheckedBundle(self.path, manifest, rows, definitions, self.zf)
+        return CheckedBundle(self.path, manifest, rows, definitions, self.zf, self.kept)
 
     def names(self) -> dict[str, zipfile.ZipInfo]:
         infos: dict[str, zipfile.ZipInfo] = {}
@@ -315,9 +326,12 @@ class _Checker:
         if total > self.limits.total:
             raise self.refuse(_("传输包解压后过大"))
         contents: dict[str, bytes] = {}
+        budget = BLOBS_KEPT
         for name in sorted(present):
             size, expected = manifest.members[name]
-            keep = not name.startswith("blobs/")
+            keep = not name.startswith("blobs/") or size <= budget
+            if name.startswith("blobs/") and keep:
+                budget -= size
             digest, data = self.read(infos[name], size, keep=keep)
             if digest != expected:
                 raise self.refuse(_("成员“{name}”的校验值与清单不符").format(name=name))
@@ -325,7 +339,10 @@ class _Checker:
             assert match is not None
             if match["blob"] and match["blob"] != digest:
                 raise self.refuse(_("成员“{name}”的内容与其名称不符").format(name=name))
-            if keep:
+            if name.startswith("blobs/"):
+                if keep:
+                    self.kept[digest] = data
+            else:
                 contents[name] = data
         for table in fmt.TABLES:
             if fmt.records_name(table) not in contents:
