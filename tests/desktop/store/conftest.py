@@ -94,8 +94,7 @@ class Laptop:
 def dump(conn: sqlite3.Connection, tables: tuple[str, ...] = DATA_TABLES) -> dict[str, list[Any]]:
     """Every row of ``tables``, sorted: two dumps are equal when the data is."""
     return {
-        table: sorted(tuple(r) for r in conn.execute(f"SELECT * FROM {table}"))
-        for table in tables
+        table: sorted(tuple(r) for r in conn.execute(f"SELECT * FROM {table}")) for table in tables
     }
 
 
