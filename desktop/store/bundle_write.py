@@ -377,89 +377,131 @@ def write_bundles(
     max_part_bytes: int = fmt.MAX_PART_BYTES,
     progress: Progress | None = None,
 ) -> tuple[ExportResult, dict[str, str]]:
-    """Write the bundle file(s) for ``target`` (``x.lhb``, or ``x-1of2.lhb``... when the photos
-    need more than one part) from ``conn`` (a reader; read in one snapshot). Return the result
-    and the tokens of the inspections written, for :func:`mark_sent`."""
+    """Write the bundle file(s) for ``target`` (``x.lhb``, or ``x-1of2.lhb``... when the records
+    and photos need more than one part) from ``conn`` (a reader; read in one snapshot). Return
+    the result and the tokens of the inspections written, for :func:`mark_sent`.
+
+    Two passes, so that only one part is in memory at a time: the first measures each
+    inspection (its photos and its record lines as written) and cuts the parts; the second
+    gathers and writes one part after the other. If a part cannot be written, the parts already
+    written are removed again."""
     conn.execute("BEGIN")  # one snapshot for the whole export
+    files: list[Path] = []
     try:
         tokens = _select(conn, since)
         after = since if since is not None else _last_export(conn)
         subjects, standards = _changed_registers(conn, after)
         if not tokens and not subjects and not standards:
             raise NothingToSendError(since)
-        parts = _plan(conn, _order(conn, tokens), max_part_bytes, progress)
+        plan = _plan(conn, _order(conn, tokens), max_part_bytes, progress)
+        counts: dict[str, int] = dict.fromkeys((*fmt.TABLES, "blobs"), 0)
+        set_id, bundle_ids = new_id(), []
         gatherer = _Gatherer(conn)
-        for number, part in enumerate(parts):
-            gatherer.registers(part, subjects if number == 0 else (), standards and number == 0)
-        files, ids = _write_all(conn, parts, Path(target), device_id, catalogue, since)
+        for number, ids in enumerate(plan, 1):
+            part = _Part()
+            for inspection_id in ids:
+                gatherer.inspection(part, inspection_id)
+            first = number == 1
+            gatherer.registers(part, subjects if first else (), standards and first)
+            path, bundle_id = _write_part(
+                conn, part, Path(target), (number, len(plan)), set_id, device_id, catalogue, since
+            )
+            files.append(path)
+            bundle_ids.append(bundle_id)
+            for table in fmt.TABLES:
+                counts[table] += len(part.rows[table])
+            counts["blobs"] += len(part.blobs)
+    except BaseException:
+        for path in files:
+            path.unlink(missing_ok=True)
+        raise
     finally:
         conn.execute("COMMIT")
-    counts = {t: sum(len(p.rows[t]) for p in parts) for t in fmt.TABLES}
-    counts["blobs"] = sum(len(p.blobs) for p in parts)
-    set_id = ids[1]
-    return ExportResult(tuple(files), counts, tuple(ids[0]), set_id), tokens
+    return ExportResult(tuple(files), counts, tuple(bundle_ids), set_id), tokens
+
+
+# A part's record lines stay well under what a member may hold (fmt.Limits.records).
+MAX_PART_RECORD_BYTES = 1024 * 1024 * 1024
 
 
 def _plan(
     conn: sqlite3.Connection, order: list[str], limit: int, progress: Progress | None
-) -> list[_Part]:
+) -> list[list[str]]:
+    """The inspections of each part: a part's photos and record lines stay under ``limit``
+    (and its record lines under MAX_PART_RECORD_BYTES); an inspection is never split."""
     gatherer = _Gatherer(conn)
-    parts = [_Part()]
+    parts: list[list[str]] = [[]]
+    size = records = 0
+    seen: set[str] = set()  # blobs already counted in the current part
     for done, inspection_id in enumerate(order, 1):
-        part = parts[-1]
         probe = _Part()
-        size = gatherer.inspection(probe, inspection_id)
-        if part.inspections and part.blob_bytes + size > limit:
-            part = _Part()
-            parts.append(part)
-        _merge(part, probe)
+        gatherer.inspection(probe, inspection_id)
+        fresh = {sha: where for sha, where in probe.blobs.items() if sha not in seen}
+        blob_bytes = _blob_sizes(conn, fresh)
+        lines = sum(_line_bytes(row) for rows in probe.rows.values() for row in rows)
+        if parts[-1] and (size + blob_bytes + lines > limit
+                          or records + lines > MAX_PART_RECORD_BYTES):  # fmt: skip
+            parts.append([])
+            size = records = 0
+            seen = set()
+            blob_bytes = _blob_sizes(conn, probe.blobs)
+        parts[-1].append(inspection_id)
+        seen.update(probe.blobs)
+        size += blob_bytes + lines
+        records += lines
         if progress is not None:
             progress(done, len(order))
     return parts
 
 
-def _merge(part: _Part, probe: _Part) -> None:
-    for table, rows in probe.rows.items():
-        part.rows[table] += rows
-    for sha, where in probe.blobs.items():
-        if sha not in part.blobs:
-            part.blobs[sha] = where
-    part.blob_bytes = part.blob_bytes + probe.blob_bytes
-    part.inspections += probe.inspections
+def _line_bytes(row: tuple[Any, ...]) -> int:
+    return len(_ENCODER.encode(list(row)).encode("utf-8")) + 1
 
 
-def _write_all(
+_SIZE_SQL = {
+    "attachments": "SELECT size FROM attachments WHERE id = ?",
+    "signatures": "SELECT length(image) FROM signatures WHERE id = ?",
+    "evidence": "SELECT size FROM evidence WHERE inspection_id = ?",
+}
+
+
+def _blob_sizes(conn: sqlite3.Connection, blobs: Mapping[str, tuple[str, str, str]]) -> int:
+    total = 0
+    for table, _column, key in blobs.values():
+        row = conn.execute(_SIZE_SQL[table], (key,)).fetchone()
+        total += int(row[0] or 0) if row else 0
+    return total
+
+
+def _write_part(
     conn: sqlite3.Connection,
-    parts: list[_Part],
+    part: _Part,
     target: Path,
+    numbering: tuple[int, int],
+    set_id: str,
     device_id: str,
     catalogue: Catalogue | None,
     since: str | None,
-) -> tuple[list[Path], tuple[list[str], str]]:
-    set_id = new_id()
-    stem = target.name.removesuffix(fmt.SUFFIX) if target.name.endswith(fmt.SUFFIX) else target.name
-    writer = _Writer(conn, device_id)
-    files: list[Path] = []
-    bundle_ids: list[str] = []
-    for number, part in enumerate(parts, 1):
-        used = {(r[6], r[7]) for r in part.rows["inspections"]}
-        manifest: dict[str, Any] = {
-            "format": fmt.FORMAT,
-            "format_version": fmt.FORMAT_VERSION,
-            "bundle_id": new_id(),
-            "set_id": set_id,
-            "part": number,
-            "parts": len(parts),
-            "created_at": utc_now(),
-            "device_id": device_id,
-            "app_version": __version__,
-            "schema_version": SCHEMA_VERSION,
-            "since": since,
-        }
-        path = target.with_name(fmt.part_file_name(stem, number, len(parts)))
-        bundle_ids.append(writer.write(part, path, manifest, _definitions(catalogue, used)))
-        files.append(path)
-    return files, (bundle_ids, set_id)
+) -> tuple[Path, str]:
+    number, parts = numbering
+    stem = target.name.removesuffix(fmt.SUFFIX)
+    used = {(r[6], r[7]) for r in part.rows["inspections"]}
+    manifest: dict[str, Any] = {
+        "format": fmt.FORMAT,
+        "format_version": fmt.FORMAT_VERSION,
+        "bundle_id": new_id(),
+        "set_id": set_id,
+        "part": number,
+        "parts": parts,
+        "created_at": utc_now(),
+        "device_id": device_id,
+        "app_version": __version__,
+        "schema_version": SCHEMA_VERSION,
+        "since": since,
+    }
+    path = target.with_name(fmt.part_file_name(stem, number, parts))
+    bundle_id = _Writer(conn, device_id).write(part, path, manifest, _definitions(catalogue, used))
+    return path, bundle_id
 
 
 def mark_sent(

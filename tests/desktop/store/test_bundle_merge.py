@@ -506,3 +506,41 @@ def test_a_conflict_says_which_answer_lost_and_what_it_was(laptop: Laptops, tmp_
     [done] = take(office, send(a, tmp_path / "2.lhb"))
     [row] = conflicts(office.store.db.conn, done.result.transfer_id)
     assert row.note == "mgmt_system 未采用的答案：no；备注：办公室改"
+
+
+def test_records_count_toward_a_part_as_well_as_photos(
+    laptop: Laptops, dump_db: Callable[..., Any], tmp_path: Path
+) -> None:
+    a = laptop("a")
+    for _n in range(6):
+        a.draft(photos=0, answers=4)
+    result = send(a, tmp_path / "lines.lhb", max_part_bytes=4000)
+    assert len(result.files) > 1  # no photos at all, yet more than one part
+    office = laptop("office")
+    take(office, result)
+    assert records(office, dump_db) == records(a, dump_db)
+
+
+def test_a_part_that_cannot_be_written_takes_the_earlier_parts_with_it(
+    laptop: Laptops, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.store import bundle_write
+
+    a = laptop("a")
+    for _n in range(3):
+        a.draft(photos=2)
+    original = bundle_write._Writer.write
+    calls: list[Path] = []
+
+    def write(self: Any, part: Any, path: Path, *args: Any) -> str:
+        calls.append(path)
+        if len(calls) == 2:
+            raise bundle_write.BundleWriteError(path, "设备上没有空间")
+        return original(self, part, path, *args)
+
+    monkeypatch.setattr(bundle_write._Writer, "write", write)
+    with pytest.raises(bundle_write.BundleWriteError):
+        send(a, tmp_path / "big.lhb", max_part_bytes=150)
+    assert list(tmp_path.glob("*.lhb*")) == []
+    monkeypatch.undo()
+    assert send(a, tmp_path / "big.lhb").counts["inspections"] == 3  # nothing was marked sent
