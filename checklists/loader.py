@@ -614,6 +614,22 @@ class Catalogue:
         return tuple(self.latest(checklist_id) for checklist_id in ids)
 
 
+def _folder(
+    overrides_dir: Path | None, subdir: str, problems: list[DefinitionError]
+) -> list[Checklist]:
+    """The valid definitions in ``overrides_dir/subdir/*.toml``; the others go to ``problems``."""
+    folder = overrides_dir / subdir if overrides_dir is not None else None
+    if folder is None or not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            found.append(load_checklist(path))
+        except DefinitionError as exc:
+            problems.append(exc)
+    return found
+
+
 def load_catalogue(overrides_dir: Path | None = None) -> Catalogue:
     """Shipped checklists plus ``overrides_dir/checklists/*.toml`` (the app passes
     ``desktop.paths.overrides_dir()``), plus versions received in bundles
@@ -622,27 +638,13 @@ def load_catalogue(overrides_dir: Path | None = None) -> Catalogue:
     by_key = {(c.id, c.version): c for c in shipped_checklists()}
     problems: list[DefinitionError] = []
     overridden: set[tuple[str, str]] = set()
-    folder = overrides_dir / OVERRIDES_SUBDIR if overrides_dir is not None else None
-    if folder is not None and folder.is_dir():
-        for path in sorted(folder.glob("*.toml")):
-            try:
-                checklist = load_checklist(path)
-            except DefinitionError as exc:
-                problems.append(exc)
-                continue
-            by_key[(checklist.id, checklist.version)] = checklist
-            overridden.add((checklist.id, checklist.version))
+    for checklist in _folder(overrides_dir, OVERRIDES_SUBDIR, problems):
+        by_key[(checklist.id, checklist.version)] = checklist
+        overridden.add((checklist.id, checklist.version))
     received: set[tuple[str, str]] = set()
-    folder = overrides_dir / RECEIVED_SUBDIR if overrides_dir is not None else None
-    if folder is not None and folder.is_dir():
-        for path in sorted(folder.glob("*.toml")):
-            try:
-                checklist = load_checklist(path)
-            except DefinitionError as exc:
-                problems.append(exc)
-                continue
-            if (checklist.id, checklist.version) not in by_key:
-                by_key[(checklist.id, checklist.version)] = checklist
-                received.add((checklist.id, checklist.version))
+    for checklist in _folder(overrides_dir, RECEIVED_SUBDIR, problems):
+        if (checklist.id, checklist.version) not in by_key:
+            by_key[(checklist.id, checklist.version)] = checklist
+            received.add((checklist.id, checklist.version))
     ordered = sorted(by_key.values(), key=lambda c: (c.id, c.version_key))
     return Catalogue(tuple(ordered), tuple(problems), frozenset(overridden), frozenset(received))

@@ -157,9 +157,10 @@ def _click(box: QMessageBox, text: str) -> None:
     button.click()
 
 
-def test_an_inspection_with_input_waiting_to_be_saved_does_not_close_silently(
-    view: InspectionView, qtbot: QtBot, ime_type: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _unsaved_in_window(
+    view: InspectionView, qtbot: QtBot, ime_type: Any, monkeypatch: pytest.MonkeyPatch, note: str
+) -> tuple[Any, Flaky, LineWidget]:
+    """The inspection open in a main window, with ``note`` typed while the disk is full."""
     from desktop.ui.main_window import MainWindow
 
     window = MainWindow()
@@ -170,10 +171,18 @@ def test_an_inspection_with_input_waiting_to_be_saved_does_not_close_silently(
     page = _page(view, "disp_certificate_no")
     page.retries.timer.setInterval(3_600_000)
     widget = page.widgets["disp_certificate_no"]
+    assert isinstance(widget, LineWidget)
     flaky.failing = True  # the disk is full
-    ime_type(widget.note, "铅封完好")
+    ime_type(widget.note, note)
     _close_boxes()
     assert view.unsaved_count() == 1
+    return window, flaky, widget
+
+
+def test_an_inspection_with_input_waiting_to_be_saved_does_not_close_silently(
+    view: InspectionView, qtbot: QtBot, ime_type: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window, flaky, widget = _unsaved_in_window(view, qtbot, ime_type, monkeypatch, "铅封完好")
 
     view.close_view()  # Esc or the back button
     box = _unsaved_box()
@@ -201,18 +210,7 @@ def test_an_inspection_with_input_waiting_to_be_saved_does_not_close_silently(
 def test_the_inspector_may_give_up_input_that_cannot_be_saved(
     view: InspectionView, qtbot: QtBot, ime_type: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from desktop.ui.main_window import MainWindow
-
-    window = MainWindow()
-    qtbot.addWidget(window)
-    view.closed.connect(window.close_transient)
-    window.show_transient(view)
-    flaky = Flaky(view, monkeypatch)
-    page = _page(view, "disp_certificate_no")
-    page.retries.timer.setInterval(3_600_000)
-    flaky.failing = True
-    ime_type(page.widgets["disp_certificate_no"].note, "写不进去")
-    _close_boxes()
+    window, _flaky, _widget = _unsaved_in_window(view, qtbot, ime_type, monkeypatch, "写不进去")
     view.close_view()
     box = _unsaved_box()
     assert box is not None
