@@ -128,7 +128,7 @@ MIB = 1024 * 1024
 class Limits:
     """What one member may hold, uncompressed, and how much it may have been compressed."""
 
-    manifest: int = 16 * MIB
+    manifest: int = 64 * MIB  # about 100 bytes a member: 600,000 photos
     records: int = 2048 * MIB
     blob: int = 256 * MIB  # photos are at most 50 MB, signatures 2 MB, evidence PDFs less
     definition: int = 4 * MIB

@@ -169,10 +169,17 @@ class _Merger:
         )
 
     def update(self, table: str, key: str, row: Row) -> None:
+        """Replace a row's columns with ``row``'s (and, for a signature, its image: in the same
+        statement, as the CHECK between kind and image requires)."""
         names = [c for c in fmt.COLUMNS[table] if c != key]
+        values = dict(row)
+        if table == "signatures":
+            names.append("image")
+            sha = row["image_sha256"]
+            values["image"] = None if sha is None else self.bundle.blob(sha)
         sets = ", ".join(f"{n} = :{n}" for n in names)
         sql = f"UPDATE {table} SET {sets} WHERE {key} = :{key}"  # noqa: S608 - our names
-        self.conn.execute(sql, row)
+        self.conn.execute(sql, values)
         self.result.updated[table] += 1
 
     def with_blobs(self, table: str, rows: list[Row]) -> list[Row]:
@@ -520,18 +527,11 @@ class _Merger:
                         {"row": self.with_blobs(table, [self.with_local_blob(table, local)])[0]},
                     )
                 self.update(table, "id", {**row, "id": local["id"]})
-                if table == "signatures":
-                    self.copy_image(local["id"], row)
                 changed = True
             elif _is_lost(row, local):
                 self.conflict("concurrent_edit", table, row["id"], inspection_id, "local",
                               {"row": self.with_blobs(table, [row])[0]})  # fmt: skip
         return changed
-
-    def copy_image(self, signature_id: str, row: Row) -> None:
-        sha = row["image_sha256"]
-        image = None if sha is None else self.bundle.blob(sha)
-        self.conn.execute("UPDATE signatures SET image = ? WHERE id = ?", (image, signature_id))
 
     # ------------------------------------------------------------------ writing
     def inserts_now(self, table: str, rows: list[Row]) -> None:

@@ -169,8 +169,9 @@ class _Checker:
         for table, expected in manifest.counts.items():
             if len(rows[table]) != expected:
                 raise self.refuse(_("记录数与清单不符（{table}）").format(table=table))
-        definitions = {n: d for n, d in contents.items() if n.startswith("definitions/")}
-        self.definitions(definitions)
+        definitions = self.definitions(
+            {n: d for n, d in contents.items() if n.startswith("definitions/")}
+        )
         _Consistency(self, rows, manifest).check()
         return CheckedBundle(self.path, manifest, rows, definitions, self.zf, self.kept)
 
@@ -414,22 +415,29 @@ class _Checker:
                     _("记录格式错误（{where}，{column}）").format(where=where, column=column)
                 )
 
-    def definitions(self, definitions: Mapping[str, bytes]) -> None:
+    def definitions(self, definitions: Mapping[str, bytes]) -> dict[str, bytes]:
+        """The definitions this app can use. One that is not TOML is refused (the file is
+        damaged); a checklist that is TOML but not one this app understands (made by a newer
+        version, with rules this one does not know) is left out: its records come in, and the
+        import reports the version as missing."""
+        usable: dict[str, bytes] = {}
         for name, data in definitions.items():
             match = fmt.MEMBER_NAME.match(name)
             assert match is not None
             try:
                 text = data.decode("utf-8")
-                if match["checklist"]:
-                    checklist = parse_checklist_text(text, name)
-                    if (checklist.id, checklist.version) != (match["checklist"], match["version"]):
-                        raise self.refuse(_("检查表定义 {name} 与其名称不符").format(name=name))
-                else:
-                    tomllib.loads(text)
-            except (
-                UnicodeDecodeError, tomllib.TOMLDecodeError, DefinitionError, RecursionError
-            ) as exc:  # fmt: skip
+                tomllib.loads(text)
+            except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
                 raise self.refuse(_("定义文件 {name} 无效").format(name=name)) from exc
+            if match["checklist"]:
+                try:
+                    checklist = parse_checklist_text(text, name)
+                except (DefinitionError, RecursionError):
+                    continue  # from a newer app: not installed, reported as missing
+                if (checklist.id, checklist.version) != (match["checklist"], match["version"]):
+                    raise self.refuse(_("检查表定义 {name} 与其名称不符").format(name=name))
+            usable[name] = data
+        return usable
 
 
 def _where(table: str, number: int) -> str:

@@ -60,6 +60,8 @@ class ExportResult:
     counts: dict[str, int]
     bundle_ids: tuple[str, ...]
     set_id: str
+    # when the export read the database: a change made after it is sent next time
+    read_at: str = ""
 
 
 # A token of everything about an inspection that an export carries: when it changes, the
@@ -282,7 +284,7 @@ class _Writer:
                     members.append(_member(name, data))
                 counts = {t: len(part.rows[t]) for t in fmt.TABLES}
                 document = {**manifest, "counts": counts, "members": members}
-                zf.writestr(fmt.MANIFEST, json.dumps(document, ensure_ascii=False, indent=1))
+                zf.writestr(fmt.MANIFEST, _ENCODER.encode(document).encode("utf-8"))
                 raw.flush()
                 os.fsync(raw.fileno())
             os.replace(temporary, path)
@@ -353,13 +355,18 @@ def _last_export(conn: sqlite3.Connection) -> str | None:
 
 
 def _changed_registers(conn: sqlite3.Connection, after: str | None) -> tuple[list[str], bool]:
-    """Subjects registered or changed after ``after`` (all if None), and whether any standard
-    was."""
+    """Subjects registered or changed after ``after`` (all if None), or whose instruments were,
+    and whether any standard was."""
     if after is None:
         subjects = [r[0] for r in conn.execute("SELECT id FROM subjects")]
         return subjects, conn.execute("SELECT count(*) FROM standards").fetchone()[0] > 0
     subjects = [
-        r[0] for r in conn.execute("SELECT id FROM subjects WHERE updated_at > ?", (after,))
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM subjects WHERE updated_at > ?1 UNION "
+            "SELECT subject_id FROM instruments WHERE updated_at > ?1",  # instruments go with it
+            (after,),
+        )
     ]
     standards = conn.execute(
         "SELECT count(*) FROM standards WHERE updated_at > ?", (after,)
@@ -386,6 +393,7 @@ def write_bundles(
     gathers and writes one part after the other. If a part cannot be written, the parts already
     written are removed again."""
     conn.execute("BEGIN")  # one snapshot for the whole export
+    read_at = utc_now()
     files: list[Path] = []
     try:
         tokens = _select(conn, since)
@@ -417,7 +425,7 @@ def write_bundles(
         raise
     finally:
         conn.execute("COMMIT")
-    return ExportResult(tuple(files), counts, tuple(bundle_ids), set_id), tokens
+    return ExportResult(tuple(files), counts, tuple(bundle_ids), set_id, read_at), tokens
 
 
 # A part's record lines stay well under what a member may hold (fmt.Limits.records).
@@ -512,7 +520,7 @@ def mark_sent(
     device_id: str,
 ) -> None:
     """Record the export and the state each inspection was sent in (the caller's transaction)."""
-    at = utc_now()
+    at = result.read_at or utc_now()  # "changed since the last export" compares with this
     transfer_ids = []
     for number, (path, bundle_id) in enumerate(
         zip(result.files, result.bundle_ids, strict=True), 1

@@ -544,3 +544,56 @@ def test_a_part_that_cannot_be_written_takes_the_earlier_parts_with_it(
     assert list(tmp_path.glob("*.lhb*")) == []
     monkeypatch.undo()
     assert send(a, tmp_path / "big.lhb").counts["inspections"] == 3  # nothing was marked sent
+
+
+def test_a_party_who_signs_on_screen_after_signing_on_paper_arrives(
+    laptop: Laptops, tmp_path: Path
+) -> None:
+    png = bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010800000000"
+        "3a7e9b550000000a49444154789c63686800000082008177cd72b60000000049454e44ae426082"
+    )
+    a, office = laptop("a"), laptop("office")
+    inspection_id = a.draft()
+    a.store.sign(inspection_id, "party", "paper", name="张站长")
+    take(office, send(a, tmp_path / "1.lhb"))
+    a.store.sign(inspection_id, "party", "drawn", name="张站长", image=png)
+    [done] = take(office, send(a, tmp_path / "2.lhb"))
+    assert done.result.conflicts == []
+    [party] = [s for s in office.store.signatures_for(inspection_id) if s.role.value == "party"]
+    assert party.kind.value == "drawn"
+
+
+def test_an_instrument_registered_after_the_last_export_is_sent(
+    laptop: Laptops, tmp_path: Path
+) -> None:
+    a, office = laptop("a"), laptop("office")
+    station = a.station()
+    a.draft(station)
+    take(office, send(a, tmp_path / "1.lhb"))
+    a.store.add_instrument(station, "dispenser", serial="D-002", label="2号机")
+    take(office, send(a, tmp_path / "2.lhb"))
+    assert sorted(i.serial for i in office.store.instruments_of(station)) == [
+        "D-001", "D-002", "N-001",
+    ]  # fmt: skip
+
+
+def test_a_checklist_from_a_newer_app_does_not_stop_its_records(
+    laptop: Laptops, tmp_path: Path
+) -> None:
+    shipped = load_catalogue()
+    fuel = shipped.latest("fuel_station")
+    newer_text = fuel.source_text.replace('version = "2026.1"', 'version = "2027.1"').replace(
+        "[[sections]]", 'future_key = "a rule this app does not know"\n\n[[sections]]', 1
+    )
+    newer = replace(fuel, version="2027.1", source_text=newer_text)
+    a = laptop("a")
+    made = a.store.create_inspection(a.station(), "fuel_station", "2027.1")
+    result = export_bundle(a.store, tmp_path / "a.lhb", catalogue=Catalogue((newer,)))
+    office = laptop("office")
+    done = import_bundle(
+        office.store, result.files[0], catalogue=shipped, overrides_dir=tmp_path / "o"
+    )
+    assert done.missing_checklists == ("fuel_station@2027.1",)
+    assert done.received_checklists == ()
+    assert office.store.get_inspection(made.id).checklist_version == "2027.1"

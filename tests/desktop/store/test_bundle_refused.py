@@ -385,11 +385,11 @@ def manifest_byte(find: Callable[[bytes], int], value: Callable[[int], int]) -> 
 
 
 def _sha_digit(manifest: bytes) -> int:
-    return manifest.index(b'"sha256": "') + len(b'"sha256": "') + 10
+    return manifest.index(b'"sha256":"') + len(b'"sha256":"') + 10
 
 
 def _size_digit(manifest: bytes) -> int:
-    return manifest.index(b'"size": 1') + len(b'"size": ')
+    return manifest.index(b'"size":1') + len(b'"size":')
 
 
 @pytest.mark.parametrize(
@@ -400,8 +400,8 @@ def _size_digit(manifest: bytes) -> int:
         (lambda m: m.index(b"liangheng-bundle"), lambda b: ord("m"), "不是量衡传输包"),
         (_sha_digit, lambda b: ord("0") if b != ord("0") else ord("1"), "校验值与清单不符"),
         (_size_digit, lambda b: ord("2"), "大小与清单不符"),
-        (lambda m: m.index(b'"answers": ') + 11, lambda b: ord("8"), "记录数与清单不符"),
-        (lambda m: m.index(b'"part": 1') + 8, lambda b: ord("2"), "清单字段 part"),
+        (lambda m: m.index(b'"answers":') + 10, lambda b: ord("8"), "记录数与清单不符"),
+        (lambda m: m.index(b'"part":1') + 7, lambda b: ord("2"), "清单字段 part"),
         (lambda m: m.index(b"records/standards"), lambda b: ord("R"), "成员与清单不符"),
         (lambda m: m.index(b'"counts"') + 1, lambda b: ord("C"), "清单字段 counts"),
     ],
