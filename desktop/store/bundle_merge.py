@@ -4,11 +4,13 @@ Rules, record by record:
 
 - **Subjects** with the same id merge by revision (below). A subject new here whose
   统一社会信用代码 is registered here under another id is kept as a row pointing at the
-  registered one (``merged_into``: its inspections keep naming it, as their seals require), and
-  its instruments join the registered subject.
-- **Instruments** with the same id merge by revision; a new one whose serial number, kind and
-  subject match a registered instrument is that instrument. **Standards** likewise (serial and
-  kind).
+  registered one (``merged_into``: its inspections keep naming it, as their seals require); it
+  keeps its own instruments (its records number their dispensers from them), and the register
+  of the registered subject shows both, each serial number once. Which subject a row points at
+  is this database's own decision, never taken from a bundle.
+- **Instruments** with the same id merge by revision; a new one whose serial number and kind
+  match an instrument of the same subject is that instrument. **Standards** likewise (serial
+  and kind).
 - **Inspections**: a new one is added whole. A sealed record is never overwritten: the same
   seal again adds only amendments that continue its chain (and an evidence copy this database
   lacks); a different seal for the same record, or one that clashes with this database's seal
@@ -271,7 +273,8 @@ class _Merger:
         self.update("subjects", "id", row)
 
     def instrument(self, row: Row) -> None:
-        row["subject_id"] = self.subject_target[row["subject_id"]]
+        # An instrument stays with the subject row it came with, a merged one included: the
+        # records made with it number their dispensers from that subject's instruments.
         if row["parent_id"] is not None:
             row["parent_id"] = self.instrument_map.get(row["parent_id"], row["parent_id"])
         local = self.local("instruments", "id = ?", (row["id"],))

@@ -246,16 +246,36 @@ class Reads:
         return count
 
     @guarded
-    def instruments_of(self, subject_id: str, *, include_retired: bool = False) -> list[Instrument]:
-        """A subject's instruments, in their order; nozzles refer to their dispenser."""
-        # a merged subject's instruments are those of the subject it was merged into
-        sql = (
-            "SELECT * FROM instruments WHERE subject_id = "
-            "coalesce((SELECT merged_into FROM subjects WHERE id = ?1), ?1)"
-        )
+    def instruments_of(
+        self, subject_id: str, *, include_retired: bool = False, merged: bool = False
+    ) -> list[Instrument]:
+        """A subject's instruments, in their order; nozzles refer to their dispenser.
+
+        A subject that arrived from another laptop under a registered credit code keeps its own
+        instruments (its records number their dispensers from them, as on that laptop).
+        ``merged``: for the register of the subject, also those of the subjects merged into it,
+        each serial number once (the registered subject's own first)."""
+        sql = "SELECT * FROM instruments WHERE subject_id = ?"
         sql += "" if include_retired else " AND in_use = 1"
-        rows = self._all(sql + " ORDER BY position, label, id", (subject_id,))
-        return [instrument_from(r) for r in rows]
+        own = [instrument_from(r) for r in self._all(sql + " ORDER BY position, label, id",
+                                                      (subject_id,))]  # fmt: skip
+        if not merged:
+            return own
+        others_sql = (
+            "SELECT i.* FROM instruments i JOIN subjects s ON s.id = i.subject_id "
+            "WHERE s.merged_into = ?"
+        )
+        others_sql += "" if include_retired else " AND i.in_use = 1"
+        others = [instrument_from(r) for r in self._all(
+            others_sql + " ORDER BY s.id, i.position, i.label, i.id", (subject_id,))]  # fmt: skip
+        seen = {(i.kind, i.serial) for i in own if i.serial.strip()}
+        for instrument in others:
+            key = (instrument.kind, instrument.serial)
+            if instrument.serial.strip() and key in seen:
+                continue
+            seen.add(key)
+            own.append(instrument)
+        return own
 
     @guarded
     def get_instrument(self, instrument_id: str) -> Instrument:

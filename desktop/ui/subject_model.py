@@ -228,7 +228,9 @@ class InstrumentTableModel(QAbstractTableModel):
     def refresh(self) -> None:
         self.beginResetModel()
         self._today = china_today()
-        found = self._store.instruments_of(self._subject_id) if self._subject_id else []
+        found = (
+            self._store.instruments_of(self._subject_id, merged=True) if self._subject_id else []
+        )
         self._rows = grouped(found)
         self.endResetModel()
 

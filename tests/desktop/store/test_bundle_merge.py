@@ -115,7 +115,6 @@ def test_two_laptops_with_the_same_station_make_one_subject_at_the_office(
     take(office, send(a, tmp_path / "a.lhb"))
     [done] = take(office, send(b, tmp_path / "b.lhb"))
     assert done.result.matched["subjects"] == 1
-    assert done.result.matched["instruments"] == 2  # the dispenser and its nozzle, by serial
     names = sorted(s.name for s in office.store.list_subjects())
     assert names == ["大民屯加油站", "新民农贸市场"]
     assert office.store.count_subjects() == 2
@@ -128,9 +127,15 @@ def test_two_laptops_with_the_same_station_make_one_subject_at_the_office(
     # the other laptop's subject stays (its sealed record names it) and points at the station
     alias = office.store.get_subject(b_station)
     assert alias.merged_into == a_station
-    serials = [i.serial for i in office.store.instruments_of(station.id)]
+    # the register shows each instrument once; each laptop's records keep their own numbering
+    serials = [i.serial for i in office.store.instruments_of(station.id, merged=True)]
     assert sorted(serials) == ["D-001", "N-001"]
-    assert office.store.instruments_of(b_station) == office.store.instruments_of(station.id)
+    assert [i.id for i in office.store.instruments_of(b_station)] == [
+        i.id for i in b.store.instruments_of(b_station)
+    ]
+    assert [i.id for i in office.store.instruments_of(station.id)] == [
+        i.id for i in a.store.instruments_of(station.id)
+    ]
     assert_verified(office.store)
 
 
@@ -597,3 +602,23 @@ def test_a_checklist_from_a_newer_app_does_not_stop_its_records(
     assert done.missing_checklists == ("fuel_station@2027.1",)
     assert done.received_checklists == ()
     assert office.store.get_inspection(made.id).checklist_version == "2027.1"
+
+
+def test_each_laptops_sealed_record_names_its_own_dispensers_at_the_office(
+    laptop: Laptops, tmp_path: Path
+) -> None:
+    from desktop.store.loading import load_inspection
+
+    a, b, office = laptop("a"), laptop("b"), laptop("office")
+    a_station = a.station()
+    b_station = b.station(name="大民屯加油站（新民）")
+    b.store.add_instrument(b_station, "dispenser", serial="D-B2", label="B的2号机", position=5)
+    a.store.add_instrument(a_station, "dispenser", serial="D-A0", label="A的0号机", position=-1)
+    a.sealed(a_station)
+    b_record = b.sealed(b_station)
+    take(office, send(a, tmp_path / "a.lhb"))
+    take(office, send(b, tmp_path / "b.lhb"))
+    catalogue = load_catalogue()
+    on_laptop = load_inspection(b.store, catalogue, b_record).record.instances
+    at_office = load_inspection(office.store, catalogue, b_record).record.instances
+    assert [(i.key, i.label) for i in at_office] == [(i.key, i.label) for i in on_laptop]
