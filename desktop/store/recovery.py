@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import sqlite3
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from checklists.i18n import _
+from desktop.store import audit
 from desktop.store.backup import (
     BackupInfo,
     check_backup,
@@ -47,7 +49,7 @@ from desktop.store.errors import (
     UnsupportedLocationError,
     translate,
 )
-from desktop.store.ids import CHINA
+from desktop.store.ids import CHINA, new_id
 from desktop.store.schema import check_ours
 
 RESTORING = ".restoring"
@@ -173,8 +175,10 @@ def restore(
     source = open_read_only(info.path)
     try:
         copy_database(source, staged, journal_mode="WAL")
+        new_device(staged, _("从备份恢复：{name}").format(name=info.path.name))
     except (sqlite3.Error, OSError) as exc:
-        _remove(staged)
+        for suffix in ("", "-wal", "-shm"):
+            _remove(Path(f"{staged}{suffix}"))
         raise _write_error(exc, db_path) from exc
     finally:
         source.close()
@@ -183,6 +187,48 @@ def restore(
     fsync_folder(db_path.parent)
     _verify_restored(db_path)
     return RestoreResult(db_path, info, kept)
+
+
+PREVIOUS_DEVICES_KEY = "previous_device_ids"
+
+
+def new_device(path: Path, why: str) -> str:
+    """Give the database at ``path`` a new device id (one transaction, everything in the main
+    file afterwards) and return it; the old one is kept in meta ``previous_device_ids``.
+
+    A restored backup needs one: the laptop's seal chain and document numbers continue from the
+    backup, and the records it sealed after the backup (already sent to the office, perhaps)
+    hold the same sequence numbers and document numbers. With a new id the restored database
+    starts a chain and a number series of its own, so nothing it seals clashes with them."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        old = conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (PREVIOUS_DEVICES_KEY,))
+        found = row.fetchone()
+        previous = json.loads(found[0]) if found else []
+        if old is not None:
+            previous.append(old[0])
+        device = new_id()
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'device_id'", (device,))
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (PREVIOUS_DEVICES_KEY, json.dumps(previous)),
+        )
+        has_log = conn.execute(  # a backup from before schema 3 has no audit log yet
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'"
+        ).fetchone()
+        if has_log:
+            audit.append(
+                conn, device_id=device, table="meta", record_id="device_id",
+                action="new_device", details={"previous": old[0] if old else None, "why": why},
+            )  # fmt: skip
+        conn.execute("COMMIT")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    return device
 
 
 def _write_error(exc: BaseException, path: Path) -> StoreError:

@@ -32,6 +32,8 @@ from checklists.i18n import _
 from desktop.store import seal as sealing
 from desktop.store.schema import EVIDENCE_BEFORE_KEY, TRIGGERS
 
+PREVIOUS_DEVICES_KEY = "previous_device_ids"  # as desktop.store.recovery writes it
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -141,12 +143,12 @@ def _chains(conn: sqlite3.Connection, seals: list[_SealRow], report: Report) -> 
     for row in seals:
         by_device[row.device_id].append(row)
     report.devices = len(by_device)
-    own = _meta(conn, "device_id")
+    own = {_meta(conn, "device_id"), *json.loads(_meta(conn, PREVIOUS_DEVICES_KEY) or "[]")}
     for device, rows in by_device.items():
         expected, prev = 1, sealing.GENESIS
         for row in rows:
             if row.sequence != expected:
-                _gap(conn, report, row, expected, own=device == own)
+                _gap(conn, report, row, expected, own=device in own)
             elif row.prev_seal_hash != prev:
                 report.problems.append(
                     _problem(row, _("封存链断开：前一条封存的校验值与记录的不一致"))

@@ -622,3 +622,29 @@ def test_each_laptops_sealed_record_names_its_own_dispensers_at_the_office(
     on_laptop = load_inspection(b.store, catalogue, b_record).record.instances
     at_office = load_inspection(office.store, catalogue, b_record).record.instances
     assert [(i.key, i.label) for i in at_office] == [(i.key, i.label) for i in on_laptop]
+
+
+def test_a_laptop_restored_from_a_backup_seals_under_a_new_device(
+    laptop: Laptops, tmp_path: Path
+) -> None:
+    from desktop.store.backup import backup
+    from desktop.store.recovery import restore
+
+    a, office = laptop("a"), laptop("office")
+    a.sealed()
+    made = backup(a.path, tmp_path / "backups", keep=3)
+    a.sealed()  # sealed after the backup and sent ...
+    take(office, send(a, tmp_path / "1.lhb"))
+    old_device = a.store.device_id
+    a.close()
+    restore(made, a.path, reason="replaced")  # ... then the laptop goes back to the backup
+    a.store = Store.open(a.path)
+    assert a.store.device_id != old_device
+    a.sealed()
+    a.sealed()
+    [done] = take(office, send(a, tmp_path / "2.lhb"))
+    assert done.result.conflicts == []  # no clash with the chain the office already has
+    numbers = [r[0] for r in office.store.db.conn.execute("SELECT document_no FROM seals")]
+    assert len(numbers) == len(set(numbers)) == 4
+    assert_verified(office.store)
+    assert_verified(a.store)
