@@ -264,9 +264,15 @@ class _Merger:
                 (code, row["id"]),
             ).fetchone()
             if clash is not None:
-                self.conflict("credit_code_clash", "subjects", row["id"], None, "local",
-                              {"row": row})  # fmt: skip
-                return
+                # The credit code was added (or corrected) on the laptop and names a subject
+                # registered here: the same 被检查单位, so this one is merged into it now, as it
+                # would have been had it arrived with the code (with what was merged into it).
+                row["merged_into"] = clash[0]
+                self.conn.execute(
+                    "UPDATE subjects SET merged_into = ? WHERE merged_into = ?",
+                    (clash[0], row["id"]),
+                )
+                self.result.matched["subjects"] += 1
         if _is_lost(local, row):
             self.conflict("concurrent_edit", "subjects", row["id"], None, "incoming",
                           {"row": local})  # fmt: skip

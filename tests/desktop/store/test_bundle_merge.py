@@ -29,6 +29,7 @@ from desktop.store.bundles import (
 from desktop.store.verify import verify
 
 Laptops = Callable[[str], Any]
+STATION_CODE = "91210181MA0Y8K2L0C"  # the laptop fixture's station
 RECORD_TABLES = ("inspections", "answers", "attachments", "signatures", "seals", "amendments",
                  "evidence")  # fmt: skip
 
@@ -648,3 +649,24 @@ def test_a_laptop_restored_from_a_backup_seals_under_a_new_device(
     assert len(numbers) == len(set(numbers)) == 4
     assert_verified(office.store)
     assert_verified(a.store)
+
+
+def test_a_credit_code_added_later_on_a_laptop_merges_the_subject_then(
+    laptop: Laptops, tmp_path: Path
+) -> None:
+    a, b, office = laptop("a"), laptop("b"), laptop("office")
+    a_station = a.station()
+    a.sealed(a_station)
+    b_station = b.station(name="大民屯加油站（未登记代码）", code=None)
+    b.sealed(b_station)
+    take(office, send(a, tmp_path / "a.lhb"))
+    take(office, send(b, tmp_path / "b1.lhb"))
+    assert office.store.count_subjects() == 2
+    b.store.update_subject(b_station, credit_code=STATION_CODE, phone="024-1")
+    [done] = take(office, send(b, tmp_path / "b2.lhb"))
+    assert done.result.conflicts == []
+    merged = office.store.get_subject(b_station)
+    assert (merged.merged_into, merged.phone) == (a_station, "024-1")
+    assert office.store.count_subjects() == 1
+    rows = office.store.list_inspections(InspectionFilter(subject_id=a_station))
+    assert len(rows) == 2
