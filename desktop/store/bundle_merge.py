@@ -75,6 +75,7 @@ CONFLICT_KINDS = {
     "draft_behind_sealed": N_("收到的草稿晚于本机已定稿的记录（未导入，已保留）"),
     "concurrent_edit": N_("同一内容在两处被修改（采用修订号较高者，另一版本已保留）"),
     "credit_code_clash": N_("统一社会信用代码与本机另一单位重复（保留本机版本）"),
+    "matched_differs": N_("与本机同一器具（按出厂编号对应）的登记信息不同（保留本机版本）"),
 }
 
 
@@ -303,6 +304,7 @@ class _Merger:
             if found is not None:
                 self.instrument_map[row["id"]] = found[0]
                 self.result.matched["instruments"] += 1
+                self.matched_differs("instruments", found[0], row)
                 return
         self.instrument_map[row["id"]] = row["id"]
         self.inserts_now("instruments", [row])
@@ -320,8 +322,20 @@ class _Merger:
             ).fetchone()
             if found is not None:
                 self.result.matched["standards"] += 1
+                self.matched_differs("standards", found[0], row)
                 return
         self.inserts_now("standards", [row])
+
+    def matched_differs(self, table: str, local_id: str, row: Row) -> None:
+        """An instrument or standard matched by serial number whose registered details differ
+        (a new certificate, other seal numbers): the details here are kept, the others shown
+        as a conflict, not dropped unseen."""
+        local = self.local(table, "id = ?", (local_id,))
+        skip = {"id", "subject_id", "parent_id", "position"}
+        if local is not None and any(
+            local[k] != v for k, v in _content(row).items() if k not in skip
+        ):
+            self.conflict("matched_differs", table, row["id"], None, "local", {"row": row})
 
     # ------------------------------------------------------------------ inspections
     def inspections(self, progress: Progress | None) -> None:

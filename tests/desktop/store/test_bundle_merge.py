@@ -30,6 +30,7 @@ from desktop.store.verify import verify
 
 Laptops = Callable[[str], Any]
 STATION_CODE = "91210181MA0Y8K2L0C"  # the laptop fixture's station
+MARKET_CODE = "92210181MA0TEST01X"
 RECORD_TABLES = ("inspections", "answers", "attachments", "signatures", "seals", "amendments",
                  "evidence")  # fmt: skip
 
@@ -670,3 +671,25 @@ def test_a_credit_code_added_later_on_a_laptop_merges_the_subject_then(
     assert office.store.count_subjects() == 1
     rows = office.store.list_inspections(InspectionFilter(subject_id=a_station))
     assert len(rows) == 2
+
+
+def test_different_details_of_an_instrument_matched_by_serial_are_shown(
+    laptop: Laptops, tmp_path: Path
+) -> None:
+    a, b, office = laptop("a"), laptop("b"), laptop("office")
+    station = a.store.create_subject("新民农贸市场", "trade_market", credit_code=MARKET_CODE)
+    a.store.create_inspection(station.id, "fuel_station", "2026.1")
+    take(office, send(a, tmp_path / "a1.lhb"))
+    import_bundle(
+        b.store, export_bundle(office.store, tmp_path / "o.lhb", catalogue=None).files[0]
+    )  # the second laptop gets the register from the office
+    a.store.add_instrument(station.id, "scale", serial="S-9", certificate_no="甲-1")
+    b.store.add_instrument(station.id, "scale", serial="S-9", certificate_no="乙-2")
+    take(office, send(a, tmp_path / "a2.lhb"))
+    [done] = take(office, send(b, tmp_path / "b.lhb"))
+    assert done.result.matched["instruments"] == 1
+    [conflict] = done.result.conflicts
+    assert (conflict.kind, conflict.kept) == ("matched_differs", "local")
+    assert conflict.lost["row"]["certificate_no"] == "乙-2"
+    [scale] = office.store.instruments_of(station.id)
+    assert scale.certificate_no == "甲-1"
