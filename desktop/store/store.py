@@ -344,10 +344,13 @@ class Store(Reads):
         Must run inside the caller's transaction (the UPDATE takes the write lock first)."""
         states = [s.value for s in allow]
         marks = ", ".join("?" * len(states))
+        # Not device_id: that names the device that last changed the row's own content (what
+        # a bundle's merge compares); stamping it here made a photo added at the office look
+        # like an edit of the header there.
         done = self.db.conn.execute(
-            f"UPDATE inspections SET updated_at = ?, device_id = ? "  # noqa: S608 - marks only
+            f"UPDATE inspections SET updated_at = ? "  # noqa: S608 - marks only
             f"WHERE id = ? AND status IN ({marks})",
-            (utc_now(), self._device_id, inspection_id, *states),
+            (utc_now(), inspection_id, *states),
         )
         if done.rowcount != 1:
             self._refuse_closed(inspection_id)

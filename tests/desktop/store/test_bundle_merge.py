@@ -693,3 +693,17 @@ def test_different_details_of_an_instrument_matched_by_serial_are_shown(
     assert conflict.lost["row"]["certificate_no"] == "乙-2"
     [scale] = office.store.instruments_of(station.id)
     assert scale.certificate_no == "甲-1"
+
+
+def test_a_photo_added_at_the_office_does_not_make_the_laptops_header_a_conflict(
+    laptop: Laptops, tmp_path: Path
+) -> None:
+    a, office = laptop("a"), laptop("office")
+    inspection_id = a.draft()
+    take(office, send(a, tmp_path / "1.lhb"))
+    office.store.add_attachment(inspection_id, b"\x89PNG office", filename="补拍.png",
+                                mime="image/png")  # fmt: skip
+    a.store.save_header(inspection_id, {"place": "站房"})
+    [done] = take(office, send(a, tmp_path / "2.lhb"))
+    assert done.result.conflicts == []
+    assert office.store.get_inspection(inspection_id).header == {"place": "站房"}
