@@ -37,6 +37,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argpar
         help=_("导出该日期（YYYY-MM-DD）以来改动的全部记录，不论是否已传送"),
     )
     export.add_argument("--db", type=Path, metavar="PATH", default=argparse.SUPPRESS)
+    export.add_argument(
+        "--overwrite", action="store_true", help=_("覆盖同名的传输包文件（默认不覆盖）")
+    )
     export.add_argument("--max-part-mb", type=int, metavar="MB", help=argparse.SUPPRESS)
     export.set_defaults(run=run_export)
     imp = actions.add_parser("import", help=_("检查并导入传输包（可一次导入多个文件）"))
@@ -75,7 +78,7 @@ def run_export(args: argparse.Namespace) -> int:
     with Store.open(db, create=False) as store:
         result = export_bundle(
             store, Path(args.output), catalogue=load_catalogue(paths.overrides_dir()),
-            since=since, max_part_bytes=limit,
+            since=since, max_part_bytes=limit, overwrite=args.overwrite,
         )  # fmt: skip
     for path in result.files:
         print(path)

@@ -45,6 +45,15 @@ class BundleWriteError(StoreError):
         super().__init__(msg.format(path=path, reason=reason), path)
 
 
+class BundleExistsError(StoreError):
+    def __init__(self, path: Path) -> None:
+        msg = _(
+            "传输包文件 {name} 已存在，没有导出。它可能还没有在县局导入：请换一个文件名，"
+            "或确认它已导入后再覆盖。"
+        )
+        super().__init__(msg.format(name=path.name), path)
+
+
 class NothingToSendError(StoreError):
     def __init__(self, since: str | None = None) -> None:
         if since is None:
@@ -383,6 +392,7 @@ def write_bundles(
     since: str | None = None,
     max_part_bytes: int = fmt.MAX_PART_BYTES,
     progress: Progress | None = None,
+    overwrite: bool = False,
 ) -> tuple[ExportResult, dict[str, str]]:
     """Write the bundle file(s) for ``target`` (``x.lhb``, or ``x-1of2.lhb``... when the records
     and photos need more than one part) from ``conn`` (a reader; read in one snapshot). Return
@@ -402,6 +412,11 @@ def write_bundles(
         if not tokens and not subjects and not standards:
             raise NothingToSendError(since)
         plan = _plan(conn, _order(conn, tokens), max_part_bytes, progress)
+        stem = Path(target).name.removesuffix(fmt.SUFFIX)
+        for number in range(1, len(plan) + 1):
+            existing = Path(target).with_name(fmt.part_file_name(stem, number, len(plan)))
+            if existing.exists() and not overwrite:
+                raise BundleExistsError(existing)  # a bundle not yet imported, perhaps
         counts: dict[str, int] = dict.fromkeys((*fmt.TABLES, "blobs"), 0)
         set_id, bundle_ids = new_id(), []
         gatherer = _Gatherer(conn)
@@ -543,6 +558,7 @@ def mark_sent(
 
 
 __all__ = [
+    "BundleExistsError",
     "BundleWriteError",
     "ExportResult",
     "NothingToSendError",

@@ -27,6 +27,7 @@ from desktop.store import bundle_format as fmt
 from desktop.store.bundle_merge import CONFLICT_KINDS, Conflict, ImportResult, merge
 from desktop.store.bundle_read import BundleRefusedError, CheckedBundle, open_bundle
 from desktop.store.bundle_write import (
+    BundleExistsError,
     BundleWriteError,
     ExportResult,
     NothingToSendError,
@@ -64,10 +65,13 @@ def export_bundle(
     since: str | None = None,
     max_part_bytes: int = fmt.MAX_PART_BYTES,
     progress: Progress | None = None,
+    overwrite: bool = False,
 ) -> ExportResult:
     """Write the bundle(s) for ``target`` and mark what they carry as sent. ``since``: a day
     (``YYYY-MM-DD``, China time) or a UTC timestamp, to send everything changed from then on,
-    sent or not."""
+    sent or not. An existing file of that name is not overwritten (BundleExistsError: it may
+    be a bundle not yet imported, whose records would then not be sent again) unless
+    ``overwrite``."""
     target = Path(target)
     if since is not None and len(since) == len("2026-11-01"):
         since = china_midnight(since)
@@ -77,7 +81,7 @@ def export_bundle(
     try:
         result, tokens = write_bundles(
             reader.db.conn, target, device_id=store.device_id, catalogue=catalogue,
-            since=since, max_part_bytes=max_part_bytes,
+            since=since, max_part_bytes=max_part_bytes, overwrite=overwrite,
             progress=None if progress is None else (lambda d, t: progress("export", d, t)),
         )  # fmt: skip
     except sqlite3.Error as exc:
@@ -335,6 +339,7 @@ def conflicts(conn: sqlite3.Connection, transfer_id: str | None = None) -> list[
 
 
 __all__ = [
+    "BundleExistsError",
     "BundleRefusedError",
     "BundleWriteError",
     "Conflict",

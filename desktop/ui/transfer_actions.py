@@ -326,7 +326,11 @@ def start_export(
             control.progress(done, total)
 
         with Store.open(db_path, create=False) as store:
-            return export_bundle(store, target, catalogue=catalogue, since=since, progress=progress)
+            # the save dialog asked before a file of that name is replaced
+            return export_bundle(
+                store, target, catalogue=catalogue, since=since, progress=progress,
+                overwrite=True,
+            )  # fmt: skip
 
     def on_progress(done: int, total: int) -> None:
         if done < total:

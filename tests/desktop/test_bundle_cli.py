@@ -57,3 +57,17 @@ def test_a_missing_database_is_not_created_by_an_export(
     assert main(["bundle", "export", "--db", str(missing), "-o", str(tmp_path / "a.lhb")]) == 1
     assert "找不到数据库文件" in capsys.readouterr().err
     assert not missing.exists()
+
+
+def test_an_existing_bundle_is_not_overwritten_unless_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    laptop = _laptop(tmp_path / "a.sqlite3")
+    bundle = tmp_path / "a.lhb"
+    bundle.write_bytes(b"a bundle not yet imported")
+    args = ["bundle", "export", "--db", str(laptop), "-o", str(bundle)]
+    assert main(args) == 1
+    assert "传输包文件 a.lhb 已存在，没有导出" in capsys.readouterr().err
+    assert bundle.read_bytes() == b"a bundle not yet imported"
+    assert main([*args, "--overwrite"]) == 0  # nothing was marked sent by the refusal
+    assert bundle.read_bytes() != b"a bundle not yet imported"
