@@ -225,3 +225,27 @@ def test_frozen_app_makes_a_demo_database_and_exports_a_pdf(bundle: Path, tmp_pa
     )
     assert pdf.read_bytes().startswith(b"%PDF")
     run([cli, "verify", "--db", str(db)], cwd=tmp_path, env=env)
+
+
+def test_frozen_app_carries_a_bundle_from_a_laptop_to_the_office(
+    bundle: Path, tmp_path: Path
+) -> None:
+    env = clean_env(LIANGHENG_HOME=str(tmp_path))
+    cli = str(exe(bundle, "liangheng-cli"))
+    laptop, office = tmp_path / "laptop.sqlite3", tmp_path / "office.sqlite3"
+    run([cli, "demo", "--db", str(laptop), "--inspections", "30", "--seed", "3"], cwd=tmp_path,
+        env=env)  # fmt: skip
+    made = tmp_path / "stick.lhb"
+    out = run([cli, "bundle", "export", "--db", str(laptop), "-o", str(made)], cwd=tmp_path,
+              env=env).stdout  # fmt: skip
+    assert out.strip() == str(made)
+    out = run([cli, "bundle", "import", "--db", str(office), str(made)], cwd=tmp_path,
+              env=env).stdout  # fmt: skip
+    assert "新增：检查记录 30 条" in out
+    listed = json.loads(
+        run(
+            [cli, "list", "inspections", "--db", str(office), "--json"], cwd=tmp_path, env=env
+        ).stdout
+    )
+    assert len(listed) == 30
+    run([cli, "verify", "--db", str(office)], cwd=tmp_path, env=env)
