@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 from checklists.errors import InputError
 from checklists.i18n import _
-from checklists.record import Issue
 from desktop.store import audit
 from desktop.store import seal as sealing
 from desktop.store.errors import NotReadyError, NotSealedError, StoreError
@@ -35,9 +34,9 @@ from desktop.store.records import (
     Status,
     dumps,
 )
-from desktop.store.signing import FINDING_OUTCOMES, signing_issues
 
 if TYPE_CHECKING:
+    from checklists.record import Issue
     from desktop.store.store import Store
 
 MAX_SIGNATURE_BYTES = 2 * 1024 * 1024
@@ -168,6 +167,9 @@ def finalize(
     settings = store.office_settings()
     pattern = sealing.check_number_pattern(settings.number_pattern)
     conn = store.db.conn
+    # the signing rules need the record module, which start-up does without
+    from desktop.store.signing import FINDING_OUTCOMES, signing_issues
+
     with store.db.atomic():
         store._touch_draft(inspection_id)
         inspection = store.get_inspection(inspection_id)

@@ -22,12 +22,11 @@ import hashlib
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sqlite_utils import Database
 
 from checklists.i18n import N_, _
-from checklists.record import Issue
 from desktop.settings import OfficeSettings
 from desktop.store import audit, finalize
 from desktop.store.connection import DEFAULT_BUSY_TIMEOUT_MS, Role, connect
@@ -59,6 +58,9 @@ from desktop.store.records import (
     loads,
 )
 from desktop.store.schema import check_ours, migrate
+
+if TYPE_CHECKING:
+    from checklists.record import Issue
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 
