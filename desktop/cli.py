@@ -23,7 +23,7 @@ from pathlib import Path
 from checklists.errors import InputError, UserError
 from checklists.i18n import _
 from desktop import __version__
-from desktop.commands import COMMANDS, CommandError
+from desktop.commands import CommandError, modules
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("打开主窗口，待其显示并填充后打印耗时（毫秒）并退出"),
     )
     sub = parser.add_subparsers(dest="command", metavar=_("子命令"), parser_class=_Parser)
-    for command in COMMANDS:
+    for command in modules():
         child = command.register(sub)
         # --db works before or after the subcommand; SUPPRESS keeps an earlier value.
         child.add_argument(

@@ -17,7 +17,9 @@ class CommandError(Exception):
         self.exit_code = exit_code
 
 
-def _modules() -> list[ModuleType]:
+def modules() -> list[ModuleType]:
+    """The subcommands' modules, in the order of ``liangheng --help`` (imported when the
+    parser is built: a plain GUI start never needs them)."""
     from desktop.commands import (
         backup,
         bundle,
@@ -31,6 +33,3 @@ def _modules() -> list[ModuleType]:
     )
 
     return [info, calc, checklist, demo, list_cmd, export, bundle, backup, verify]
-
-
-COMMANDS: list[ModuleType] = _modules()
