@@ -14,11 +14,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from sqlite_utils import Database
-
 from checklists.i18n import _
 from desktop.settings import OfficeSettings
-from desktop.store.connection import DEFAULT_BUSY_TIMEOUT_MS, Role, connect
+from desktop.store.connection import DEFAULT_BUSY_TIMEOUT_MS, Database, Role, connect
 from desktop.store.errors import (
     DatabaseDamagedError,
     RecordNotFoundError,

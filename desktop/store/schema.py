@@ -21,8 +21,7 @@ import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from sqlite_utils import Database
-
+from desktop.store.connection import Database
 from desktop.store.errors import NotOurDatabaseError, SchemaTooNewError
 from desktop.store.ids import new_id, utc_now
 

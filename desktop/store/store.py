@@ -24,12 +24,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from sqlite_utils import Database
-
 from checklists.i18n import N_, _
 from desktop.settings import OfficeSettings
 from desktop.store import audit, finalize
-from desktop.store.connection import DEFAULT_BUSY_TIMEOUT_MS, Role, connect
+from desktop.store.connection import DEFAULT_BUSY_TIMEOUT_MS, Database, Role, connect
 from desktop.store.errors import (
     AttachmentTooLargeError,
     DatabaseDamagedError,

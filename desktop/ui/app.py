@@ -322,6 +322,9 @@ def run_gui(db: Path | None, startup_check: bool = False) -> int:
     if keep_safe:
         backup_actions.start_daily_backup(context, window)
         backup_actions.start_integrity_check(context, window)
+    # sqlite-utils is imported on first use (desktop/store/connection.py); load it once the
+    # window is up, so that the first answer typed is saved without that wait
+    QTimer.singleShot(300, lambda: context.store.db.warm_up())
     if startup_check:
 
         def report() -> None:

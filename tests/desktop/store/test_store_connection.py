@@ -88,3 +88,25 @@ def test_the_factory_sets_and_checks_each_pragma(tmp_path: Path, role: Role) -> 
         }
     finally:
         db.close()
+
+
+def test_sqlite_utils_is_imported_at_the_first_write_not_to_read(tmp_path: Path) -> None:
+    """Start-up only reads; sqlite-utils (~70 ms to import) comes with the first transaction."""
+    import subprocess
+    import sys
+
+    with Store.open(tmp_path / "w.sqlite3") as store:
+        store.create_subject("大民屯加油站", "fuel_station")
+    script = (
+        "import sys\n"
+        "from desktop.store import Store\n"
+        f"store = Store.open({str(tmp_path / 'w.sqlite3')!r})\n"
+        "assert store.count_subjects() == 1\n"
+        "print('sqlite_utils' in sys.modules)\n"
+        "store.create_subject('沈阳某超市', 'producer')\n"
+        "print('sqlite_utils' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.split() == ["False", "True"]
