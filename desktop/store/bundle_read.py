@@ -22,7 +22,7 @@ import tomllib
 import zipfile
 import zlib
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -112,8 +112,13 @@ class CheckedBundle:
         self.close()
 
 
-def open_bundle(path: Path, limits: fmt.Limits = fmt.LIMITS) -> CheckedBundle:
-    """Open and check the bundle at ``path`` (see the module docstring)."""
+def open_bundle(
+    path: Path,
+    limits: fmt.Limits = fmt.LIMITS,
+    progress: Callable[[int, int], None] | None = None,
+) -> CheckedBundle:
+    """Open and check the bundle at ``path`` (see the module docstring); ``progress(done,
+    total)`` counts the bytes read and hashed."""
     path = Path(path)
     try:
         if not path.is_file():
@@ -132,7 +137,7 @@ def open_bundle(path: Path, limits: fmt.Limits = fmt.LIMITS) -> CheckedBundle:
             path, _("无法读取文件（{e}）").format(e=exc.strerror or exc), _("请检查U盘是否插好。")
         ) from exc
     try:
-        bundle = _Checker(path, zf, limits).check()
+        bundle = _Checker(path, zf, limits, progress).check()
     except BundleRefusedError:
         zf.close()
         raise
@@ -151,7 +156,16 @@ def open_bundle(path: Path, limits: fmt.Limits = fmt.LIMITS) -> CheckedBundle:
 
 
 class _Checker:
-    def __init__(self, path: Path, zf: zipfile.ZipFile, limits: fmt.Limits) -> None:
+    def __init__(
+        self,
+        path: Path,
+        zf: zipfile.ZipFile,
+        limits: fmt.Limits,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        self.progress = progress
+        self.done = 0
+        self.total = 0
         self.path = path
         self.zf = zf
         self.limits = limits
@@ -215,6 +229,9 @@ class _Checker:
                 if total > size:
                     raise self.refuse(_("成员“{name}”比声明的大").format(name=info.filename))
                 digest.update(chunk)
+                if self.progress is not None and self.total:  # not for the manifest
+                    self.done += len(chunk)
+                    self.progress(self.done, self.total)
                 if keep:
                     kept.append(chunk)
         if total != size:
@@ -324,6 +341,7 @@ class _Checker:
             if info.file_size != manifest.members[name][0]:
                 raise self.refuse(_("成员“{name}”的大小与清单不符").format(name=name))
             total += info.file_size
+        self.done, self.total = 0, total  # the manifest, read already, is not counted
         if total > self.limits.total:
             raise self.refuse(_("传输包解压后过大"))
         contents: dict[str, bytes] = {}

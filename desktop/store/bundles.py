@@ -124,11 +124,8 @@ def import_bundle(
     """Check the bundle at ``path`` and merge it into ``store`` in one transaction.
     BundleRefusedError (nothing written) for a bundle that fails any check."""
     path = Path(path)
-    if progress is not None:
-        progress("check", 0, 1)
-    with open_bundle(path) as bundle:
-        if progress is not None:
-            progress("check", 1, 1)
+    checking = None if progress is None else (lambda d, t: progress("check", d, t))
+    with open_bundle(path, progress=checking) as bundle:
         try:
             with immediate(store.db.conn):
                 result = merge(

@@ -468,7 +468,11 @@ def start_import(window: QWidget, context: AppContext, files: Sequence[Path]) ->
             text = _("正在检查 {name}（第 {i}/{n} 个文件）…").format(
                 name=name, i=index + 1, n=count
             )
-            dialog.show_step(text)  # the whole file is read and hashed: no steps to show
+            if total > 0:  # bytes read and hashed of the whole file (in thousandths: a part
+                # of 3.8 GB does not fit the bar's int)
+                dialog.show_step(text, min(done, total) * 1000 // total, 1000)
+            else:
+                dialog.show_step(text)
             return
         if done < total:
             text = _("正在导入 {name}（第 {i}/{n} 个文件）… {done}/{total}").format(

@@ -707,3 +707,15 @@ def test_a_photo_added_at_the_office_does_not_make_the_laptops_header_a_conflict
     [done] = take(office, send(a, tmp_path / "2.lhb"))
     assert done.result.conflicts == []
     assert office.store.get_inspection(inspection_id).header == {"place": "站房"}
+
+
+def test_checking_a_bundle_reports_the_bytes_read(laptop: Laptops, tmp_path: Path) -> None:
+    a, office = laptop("a"), laptop("office")
+    a.draft(photos=3)
+    reports: list[tuple[str, int, int]] = []
+    [path] = send(a, tmp_path / "a.lhb").files
+    import_bundle(office.store, path, progress=lambda *r: reports.append(r))
+    checked = [(done, total) for stage, done, total in reports if stage == "check"]
+    assert len(checked) > 3
+    assert checked[-1][0] == checked[-1][1] > 0  # every member, all of it
+    assert [d for d, _t in checked] == sorted(d for d, _t in checked)
