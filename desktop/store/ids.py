@@ -63,8 +63,12 @@ def check_date(text: str) -> str:
 
 
 def china_time(utc: str) -> str:
-    """``2026-11-03 16:15`` (China time) for a stored UTC timestamp."""
-    return f"{parse_utc(utc).astimezone(CHINA):%Y-%m-%d %H:%M}"
+    """``2026-11-03 16:15`` (China time, the inspector's clock) for a stored UTC timestamp; a
+    text that is not one (written by something else) as it is."""
+    try:
+        return f"{parse_utc(utc).astimezone(CHINA):%Y-%m-%d %H:%M}"
+    except ValueError:
+        return utc
 
 
 def china_midnight(day: str) -> str:

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from checklists.errors import UserError
 from checklists.i18n import _
-from desktop.store.ids import CHINA, china_date, parse_utc
+from desktop.store.ids import china_date, china_time
 from desktop.store.records import Signature, SignatureKind, SignatureRole
 from desktop.store.signing import FIELD_DEADLINE, FIELD_PARTY, FIELD_WITNESS, inspector_field
 from desktop.ui.errors import show_error
@@ -283,7 +283,7 @@ class SealPanel(QGroupBox):
                 "已定稿封存　文书编号：<b>{no}</b>　封存时间：{at}<br>"
                 "封存校验值（SHA-256）：{hash}"
             ).format(
-                no=seal.document_no, at=_local(seal.sealed_at),
+                no=seal.document_no, at=china_time(seal.sealed_at),
                 hash=seal.seal_hash,
             )
         )  # fmt: skip
@@ -295,7 +295,7 @@ class SealPanel(QGroupBox):
             )
             lines.append(
                 _("第 {n} 次更正（{at}，{who}）理由：{reason}。{changes}").format(
-                    n=amendment.sequence, at=_local(amendment.created_at),
+                    n=amendment.sequence, at=china_time(amendment.created_at),
                     who=amendment.actor, reason=amendment.reason, changes=changes,
                 )
             )  # fmt: skip
@@ -422,8 +422,3 @@ def _value_text(value: object) -> str:
         return _("（空）")
     labels = {"yes": _("是"), "no": _("否"), "na": _("不适用")}
     return labels.get(value, str(value)) if isinstance(value, str) else str(value)
-
-
-def _local(utc: str) -> str:
-    """A stored UTC time as the inspector's local time (China), to the minute."""
-    return f"{parse_utc(utc).astimezone(CHINA):%Y-%m-%d %H:%M}"

@@ -23,7 +23,7 @@ import threading
 import time as clock
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QObject, QSettings, QStandardPaths, Qt, QUrl, Signal
@@ -62,14 +62,13 @@ from desktop.store.bundles import (
     import_bundle,
     transfers,
 )
-from desktop.store.ids import CHINA, china_date, format_utc, parse_utc
+from desktop.store.ids import china_date, china_midnight, china_time, parse_utc
 from desktop.store.seal import device_code
 from desktop.ui.context import AppContext
 from desktop.ui.errors import show_error
 from desktop.ui.tasks import Task, TaskCancelledError, TaskControl, run_task
 from desktop.ui.transfers_dialog import (
     TransfersDialog,
-    local_time,
     open_transfers_dialog,
     read_store,
 )
@@ -117,12 +116,6 @@ def ask_bundle_paths(parent: QWidget, folder: Path) -> list[Path]:
         parent, _("选择传输包"), str(folder), _("量衡传输包 (*.lhb);;所有文件 (*)")
     )
     return [Path(name) for name in names]
-
-
-def since_timestamp(day: date) -> str:
-    """The UTC timestamp of midnight in China on ``day``: "changed since 1 November" must take
-    what was typed on the morning of 1 November (before 08:00 it is still 31 October in UTC)."""
-    return format_utc(datetime.combine(day, time.min, CHINA))
 
 
 # ---------------------------------------------------------------------- progress
@@ -241,7 +234,7 @@ class ExportChoiceDialog(QDialog):
             _("包括已经导出过的记录，用于U盘丢失或损坏后重新传送。")
             + "\n"
             + (
-                _("上次导出：{at}").format(at=local_time(last))
+                _("上次导出：{at}").format(at=china_time(last))
                 if last
                 else _("本机还没有导出过传输包。")
             )
@@ -273,7 +266,8 @@ class ExportChoiceDialog(QDialog):
         if not self.changed_since.isChecked():
             return None
         chosen = self.date_edit.date()
-        return since_timestamp(date(chosen.year(), chosen.month(), chosen.day()))
+        # midnight in China: what was typed on the morning of that day counts too
+        return china_midnight(date(chosen.year(), chosen.month(), chosen.day()).isoformat())
 
 
 def _last_export(context: AppContext) -> str | None:

@@ -38,7 +38,7 @@ from checklists.i18n import N_, _
 from desktop.store import StoreError
 from desktop.store.bundles import ConflictRow, Transfer, conflicts, counts_text, transfers
 from desktop.store.errors import translate
-from desktop.store.ids import CHINA, parse_utc
+from desktop.store.ids import china_time
 from desktop.store.seal import device_code
 from desktop.ui.context import AppContext
 from desktop.ui.widgets import PROBLEM_COLOUR
@@ -69,14 +69,6 @@ _DIRECTIONS = {"import": N_("导入"), "export": N_("导出")}
 _KEPT = {"local": N_("本机版本"), "incoming": N_("收到的版本")}
 
 T = TypeVar("T")
-
-
-def local_time(utc: str) -> str:
-    """A stored UTC time as the time in China, to the minute (the inspector's clock)."""
-    try:
-        return f"{parse_utc(utc).astimezone(CHINA):%Y-%m-%d %H:%M}"
-    except ValueError:
-        return utc  # written by something else: show it rather than hide the row
 
 
 def content_text(transfer: Transfer) -> str:
@@ -160,7 +152,7 @@ class TransfersModel(QAbstractTableModel):
     def _text(transfer: Transfer, column: int) -> str:
         imported = transfer.direction == "import"
         if column == 0:
-            return local_time(transfer.at)
+            return china_time(transfer.at)
         if column == 1:
             return _(_DIRECTIONS.get(transfer.direction, transfer.direction))
         if column == 2:
