@@ -14,6 +14,7 @@ again next time.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -29,6 +30,7 @@ from checklists.i18n import _
 from checklists.loader import Catalogue
 from desktop import __version__
 from desktop.store import bundle_format as fmt
+from desktop.store.backup import fsync_folder
 from desktop.store.errors import StoreError
 from desktop.store.ids import new_id, utc_now
 from desktop.store.schema import SCHEMA_VERSION
@@ -145,12 +147,14 @@ class _Part:
     def __init__(self) -> None:
         self.rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in fmt.TABLES}
         self.blobs: dict[str, tuple[str, str, str]] = {}  # sha -> (table, key column, key)
+        self.sizes: dict[str, int] = {}  # sha -> bytes
         self.blob_bytes = 0
         self.inspections: list[str] = []
 
     def add_blob(self, sha: str, size: int, table: str, key_column: str, key: str) -> None:
         if sha not in self.blobs:
             self.blobs[sha] = (table, key_column, key)
+            self.sizes[sha] = size
             self.blob_bytes += size
 
 
@@ -165,20 +169,19 @@ class _Gatherer:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
 
-    def inspection(self, part: _Part, inspection_id: str) -> int:
-        """Add one inspection's rows to ``part``; return the bytes of its blobs."""
+    def inspection(self, part: _Part, inspection_id: str) -> None:
+        """Add one inspection's rows (and its blobs' keys and sizes) to ``part``."""
         conn, key = self.conn, (inspection_id,)
-        before = part.blob_bytes
         part.inspections.append(inspection_id)
         part.rows["inspections"] += _rows(conn, "inspections", "id = ?", key)
         for table in ("answers", "seals", "amendments"):
             part.rows[table] += _rows(conn, table, "inspection_id = ?", key)
-        sizes = conn.execute(
-            "SELECT id, sha256, size FROM attachments WHERE inspection_id = ?", key
-        ).fetchall()
-        part.rows["attachments"] += _rows(conn, "attachments", "inspection_id = ?", key)
-        for attachment_id, sha, size in sizes:
-            part.add_blob(sha, size, "attachments", "id", attachment_id)
+        attachments = _rows(conn, "attachments", "inspection_id = ?", key)
+        part.rows["attachments"] += attachments
+        names = fmt.COLUMNS["attachments"]
+        at_id, at_size, at_sha = names.index("id"), names.index("size"), names.index("sha256")
+        for row in attachments:
+            part.add_blob(row[at_sha], row[at_size], "attachments", "id", row[at_id])
         part.rows["signatures"] += _rows(conn, "signatures", "inspection_id = ?", key)
         for signature_id, sha, size in conn.execute(
             "SELECT id, image_sha256, length(image) FROM signatures "
@@ -188,10 +191,9 @@ class _Gatherer:
             part.add_blob(sha, size, "signatures", "id", signature_id)
         evidence = _rows(self.conn, "evidence", "inspection_id = ?", key)
         part.rows["evidence"] += evidence
-        for row in evidence:
-            part.add_blob(row[1], row[2], "evidence", "inspection_id", inspection_id)
+        for _inspection, sha, size, *_rest in evidence:  # COLUMNS["evidence"]
+            part.add_blob(sha, size, "evidence", "inspection_id", inspection_id)
         part.rows["audit_log"] += _rows(conn, "audit_log", "record_id = ?", key)
-        return part.blob_bytes - before
 
     def registers(self, part: _Part, extra_subjects: Iterable[str], standards: bool) -> None:
         """The subjects the part's inspections refer to (and those they were merged into), with
@@ -303,7 +305,8 @@ class _Writer:
         except BaseException:
             temporary.unlink(missing_ok=True)
             raise
-        _fsync_folder(path.parent)
+        with contextlib.suppress(OSError):  # the file is whole; only the rename's durability
+            fsync_folder(path.parent)
         return str(manifest["bundle_id"])
 
     @staticmethod
@@ -341,21 +344,6 @@ class _Writer:
 
 def _member(name: str, data: bytes) -> dict[str, Any]:
     return {"name": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-
-
-def _fsync_folder(folder: Path) -> None:
-    if os.name == "nt":
-        return  # Windows cannot open a folder for fsync; NTFS/FAT journal the rename
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _last_export(conn: sqlite3.Connection) -> str | None:
@@ -459,15 +447,14 @@ def _plan(
     for done, inspection_id in enumerate(order, 1):
         probe = _Part()
         gatherer.inspection(probe, inspection_id)
-        fresh = {sha: where for sha, where in probe.blobs.items() if sha not in seen}
-        blob_bytes = _blob_sizes(conn, fresh)
+        blob_bytes = sum(size for sha, size in probe.sizes.items() if sha not in seen)
         lines = sum(_line_bytes(row) for rows in probe.rows.values() for row in rows)
         if parts[-1] and (size + blob_bytes + lines > limit
                           or records + lines > MAX_PART_RECORD_BYTES):  # fmt: skip
             parts.append([])
             size = records = 0
             seen = set()
-            blob_bytes = _blob_sizes(conn, probe.blobs)
+            blob_bytes = probe.blob_bytes
         parts[-1].append(inspection_id)
         seen.update(probe.blobs)
         size += blob_bytes + lines
@@ -479,21 +466,6 @@ def _plan(
 
 def _line_bytes(row: tuple[Any, ...]) -> int:
     return len(_ENCODER.encode(list(row)).encode("utf-8")) + 1
-
-
-_SIZE_SQL = {
-    "attachments": "SELECT size FROM attachments WHERE id = ?",
-    "signatures": "SELECT length(image) FROM signatures WHERE id = ?",
-    "evidence": "SELECT size FROM evidence WHERE inspection_id = ?",
-}
-
-
-def _blob_sizes(conn: sqlite3.Connection, blobs: Mapping[str, tuple[str, str, str]]) -> int:
-    total = 0
-    for table, _column, key in blobs.values():
-        row = conn.execute(_SIZE_SQL[table], (key,)).fetchone()
-        total += int(row[0] or 0) if row else 0
-    return total
 
 
 def _write_part(
