@@ -50,7 +50,7 @@ from desktop.store.errors import (
     translate,
 )
 from desktop.store.ids import CHINA, new_id
-from desktop.store.schema import check_ours
+from desktop.store.schema import PREVIOUS_DEVICES_KEY, check_ours
 
 RESTORING = ".restoring"
 
@@ -187,9 +187,6 @@ def restore(
     fsync_folder(db_path.parent)
     _verify_restored(db_path)
     return RestoreResult(db_path, info, kept)
-
-
-PREVIOUS_DEVICES_KEY = "previous_device_ids"
 
 
 def new_device(path: Path, why: str) -> str:

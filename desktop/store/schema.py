@@ -382,6 +382,8 @@ CREATE TABLE evidence (
 ) STRICT;
 """
 EVIDENCE_BEFORE_KEY = "evidence_before"
+# meta: the device ids this database had before a restore gave it a new one (recovery.py)
+PREVIOUS_DEVICES_KEY = "previous_device_ids"
 
 
 def _v4_evidence(db: Database) -> None:

@@ -30,9 +30,7 @@ from dataclasses import dataclass, field
 
 from checklists.i18n import _
 from desktop.store import seal as sealing
-from desktop.store.schema import EVIDENCE_BEFORE_KEY, TRIGGERS
-
-PREVIOUS_DEVICES_KEY = "previous_device_ids"  # as desktop.store.recovery writes it
+from desktop.store.schema import EVIDENCE_BEFORE_KEY, PREVIOUS_DEVICES_KEY, TRIGGERS
 
 
 @dataclass(frozen=True)
