@@ -32,7 +32,6 @@ Importing the same bundle again changes nothing but the history (``transfers``).
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import sqlite3
 from collections import Counter, defaultdict
@@ -45,9 +44,15 @@ from checklists.i18n import N_, _
 from desktop.store import audit
 from desktop.store import bundle_format as fmt
 from desktop.store.bundle_read import CheckedBundle, Row
+from desktop.store.bundle_rows import (
+    content,
+    describe,
+    has_work,
+    is_lost,
+    wins,
+)
 from desktop.store.ids import new_id, utc_now
 
-_BOOKKEEPING = {"revision", "created_at", "updated_at", "device_id"}
 Progress = Callable[[int, int], None]
 
 
@@ -105,29 +110,6 @@ class ImportResult:
         }
 
 
-def _content(row: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if k not in _BOOKKEEPING}
-
-
-def _digest(row: Mapping[str, Any]) -> str:
-    text = json.dumps(_content(row), sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _wins(incoming: Mapping[str, Any], local: Mapping[str, Any]) -> bool:
-    return (incoming["revision"], _digest(incoming)) > (local["revision"], _digest(local))
-
-
-def _is_lost(loser: Mapping[str, Any], winner: Mapping[str, Any] | None) -> bool:
-    """Whether ``loser`` holds work that ``winner`` does not (see the module docstring)."""
-    if winner is None:
-        return True
-    if _content(loser) == _content(winner):
-        return False
-    older = loser.get("revision", 0) < winner.get("revision", 0)
-    return not (older and loser.get("device_id") == winner.get("device_id"))
-
-
 class _Merger:
     def __init__(self, conn: sqlite3.Connection, bundle: CheckedBundle, result: ImportResult,
                  device_id: str) -> None:  # fmt: skip
@@ -166,7 +148,7 @@ class _Merger:
     def conflict(self, kind: str, table: str, record_id: str, inspection_id: str | None,
                  kept: str, lost: dict[str, Any], note: str = "") -> None:  # fmt: skip
         if not note and isinstance(lost.get("row"), dict):
-            note = _describe(table, lost["row"])
+            note = describe(table, lost["row"])
         self.result.conflicts.append(
             Conflict(kind, table, record_id, inspection_id, kept, lost, note)
         )
@@ -238,7 +220,7 @@ class _Merger:
             # which subject a record stands for is this database's own decision (made when it
             # arrived under a registered credit code): never taken from a bundle
             row["merged_into"] = local["merged_into"]
-            if _content(local) != _content(row) or local["revision"] != row["revision"]:
+            if content(local) != content(row) or local["revision"] != row["revision"]:
                 self.merge_subject(local, row)
             self.subject_target[row["id"]] = self.registered(row["id"])
             return
@@ -254,8 +236,8 @@ class _Merger:
         self.subject_target[row["id"]] = row["merged_into"] or row["id"]
 
     def merge_subject(self, local: Row, row: Row) -> None:
-        if not _wins(row, local):
-            if _is_lost(row, local):
+        if not wins(row, local):
+            if is_lost(row, local):
                 self.conflict("concurrent_edit", "subjects", row["id"], None, "local", {"row": row})
             return
         code = row["credit_code"]
@@ -274,7 +256,7 @@ class _Merger:
                     (clash[0], row["id"]),
                 )
                 self.result.matched["subjects"] += 1
-        if _is_lost(local, row):
+        if is_lost(local, row):
             self.conflict("concurrent_edit", "subjects", row["id"], None, "incoming",
                           {"row": local})  # fmt: skip
         self.update("subjects", "id", row)
@@ -287,12 +269,12 @@ class _Merger:
         local = self.local("instruments", "id = ?", (row["id"],))
         if local is not None:
             self.instrument_map[row["id"]] = row["id"]
-            if _content(local) != _content(row) and _wins(row, local):
-                if _is_lost(local, row):
+            if content(local) != content(row) and wins(row, local):
+                if is_lost(local, row):
                     self.conflict("concurrent_edit", "instruments", row["id"], None, "incoming",
                                   {"row": local})  # fmt: skip
                 self.update("instruments", "id", row)
-            elif _content(local) != _content(row) and _is_lost(row, local):
+            elif content(local) != content(row) and is_lost(row, local):
                 self.conflict("concurrent_edit", "instruments", row["id"], None, "local",
                               {"row": row})  # fmt: skip
             return
@@ -312,7 +294,7 @@ class _Merger:
     def standard(self, row: Row) -> None:
         local = self.local("standards", "id = ?", (row["id"],))
         if local is not None:
-            if _content(local) != _content(row) and _wins(row, local):
+            if content(local) != content(row) and wins(row, local):
                 self.update("standards", "id", row)
             return
         if row["serial"].strip():
@@ -333,7 +315,7 @@ class _Merger:
         local = self.local(table, "id = ?", (local_id,))
         skip = {"id", "subject_id", "parent_id", "position"}
         if local is not None and any(
-            local[k] != v for k, v in _content(row).items() if k not in skip
+            local[k] != v for k, v in content(row).items() if k not in skip
         ):
             self.conflict("matched_differs", table, row["id"], None, "local", {"row": row})
 
@@ -483,7 +465,7 @@ class _Merger:
             t: self.local_rows(t, draft["id"]) for t in ("answers", "attachments", "signatures")
         }
         sealer = self.children[sealed["id"]]["seals"][0]["device_id"]
-        return _has_work(draft, rows, sealed, sealed_rows, sealer)
+        return has_work(draft, rows, sealed, sealed_rows, sealer)
 
     def behind_sealed(self, row: Row, local: Row) -> None:
         """A draft arriving for a record sealed here: kept aside only if it holds other work."""
@@ -492,7 +474,7 @@ class _Merger:
                        for t in ("answers", "attachments", "signatures")}  # fmt: skip
         seal = self.local("seals", "inspection_id = ?", (inspection_id,))
         sealer = "" if seal is None else seal["device_id"]
-        if _has_work(row, self.children[inspection_id], local, sealed_rows, sealer):
+        if has_work(row, self.children[inspection_id], local, sealed_rows, sealer):
             self.conflict("draft_behind_sealed", "inspections", inspection_id, inspection_id,
                           "local", self.unit(row))  # fmt: skip
         else:
@@ -503,14 +485,14 @@ class _Merger:
         inspection_id = row["id"]
         mine = self.children[inspection_id]
         changed = False
-        if _content(local) != _content(row) or local["revision"] != row["revision"]:
-            if _wins(row, local):
-                if _is_lost(local, row):
+        if content(local) != content(row) or local["revision"] != row["revision"]:
+            if wins(row, local):
+                if is_lost(local, row):
                     self.conflict("concurrent_edit", "inspections", inspection_id, inspection_id,
                                   "incoming", {"row": local})  # fmt: skip
                 self.update("inspections", "id", row)
                 changed = True
-            elif _is_lost(row, local):
+            elif is_lost(row, local):
                 self.conflict("concurrent_edit", "inspections", inspection_id, inspection_id,
                               "local", {"row": row})  # fmt: skip
         changed |= self.keyed("answers", ("item_id", "instance_key"), inspection_id, mine)
@@ -537,10 +519,10 @@ class _Merger:
                 self.result.added[table] += 1
                 changed = True
                 continue
-            if _content(local) == _content(row) and local["revision"] == row["revision"]:
+            if content(local) == content(row) and local["revision"] == row["revision"]:
                 continue
-            if _wins(row, local):
-                if _is_lost(local, row):
+            if wins(row, local):
+                if is_lost(local, row):
                     self.conflict(
                         "concurrent_edit",
                         table,
@@ -551,7 +533,7 @@ class _Merger:
                     )
                 self.update(table, "id", {**row, "id": local["id"]})
                 changed = True
-            elif _is_lost(row, local):
+            elif is_lost(row, local):
                 self.conflict("concurrent_edit", table, row["id"], inspection_id, "local",
                               {"row": self.with_blobs(table, [row])[0]})  # fmt: skip
         return changed
@@ -611,76 +593,6 @@ class _Merger:
                 details={"device_id": seal["device_id"], "sequence": seal["sequence"],
                          "bundle_id": self.result.bundle_id},
             )  # fmt: skip
-
-
-def _has_work(
-    draft: Row,
-    draft_rows: Mapping[str, list[Row]],
-    sealed: Row,
-    sealed_rows: Mapping[str, list[Row]],
-    sealer: str,
-) -> bool:
-    """Whether a draft version of an inspection holds work its sealed version lacks. A row last
-    written by the sealing device never does: that device had it, and whatever it did with it
-    afterwards (changed, removed, signed again) is what it sealed. A row another device wrote
-    (the office, a second laptop) does if the sealed version has no equal of it."""
-    if draft["device_id"] != sealer and _content(_inspection_fields(draft)) != _content(
-        _inspection_fields(sealed)
-    ):
-        return True
-    keys = {"answers": ("item_id", "instance_key"), "signatures": ("role", "position"),
-            "attachments": ("sha256",)}  # fmt: skip
-    for table, key in keys.items():
-        theirs = {tuple(r[k] for k in key): r for r in sealed_rows.get(table, ())}
-        for row in draft_rows.get(table, ()):
-            if row["device_id"] == sealer or (table == "answers" and row["value"] == "null"):
-                continue
-            counterpart = theirs.get(tuple(row[k] for k in key))
-            if counterpart is None or (
-                table != "attachments" and _without_id(row) != _without_id(counterpart)
-            ):
-                return True
-    return False
-
-
-def _without_id(row: Row) -> Row:
-    return {k: v for k, v in _content(row).items() if k != "id"}
-
-
-def _short(value: Any, limit: int = 40) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _describe(table: str, row: Row) -> str:
-    """What the losing version of a row said, for the office's conflict list."""
-    if table == "answers":
-        try:
-            value = json.loads(row["value"])
-        except (TypeError, ValueError):
-            value = row["value"]
-        where = row["item_id"] + (f"（{row['instance_key']}）" if row["instance_key"] else "")
-        text = _("{item} 未采用的答案：{value}").format(item=where, value=_short(value))
-        if row.get("note"):
-            text += _("；备注：{note}").format(note=_short(row["note"]))
-        return text
-    if table == "signatures":
-        return _("签名（{role} {n}）：{name}").format(
-            role=row["role"], n=row["position"], name=row["name"] or row["kind"]
-        )
-    if table == "subjects":
-        return _("未采用的单位信息：{name}").format(name=row.get("name", ""))
-    if table == "instruments":
-        return _("未采用的器具信息：{label} {serial}").format(
-            label=row.get("label", ""), serial=row.get("serial", "")
-        )
-    if table == "inspections":
-        return _("未采用的记录首部或状态（修订 {n}）").format(n=row.get("revision", "?"))
-    return ""
-
-
-def _inspection_fields(row: Row) -> Row:
-    return {k: row[k] for k in fmt.COLUMNS["inspections"] if k != "status"}
 
 
 def _insert_sql(table: str, blob: str | None = None) -> str:

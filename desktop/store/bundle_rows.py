@@ -1,0 +1,114 @@
+"""How two versions of a bundle's row compare, and what a losing version said (for
+:mod:`desktop.store.bundle_merge`, whose docstring gives the rules).
+
+``content`` is a row without its bookkeeping (revision, times, device); of two versions the
+higher revision wins, at equal revisions the higher SHA-256 of the content (:func:`wins`); a
+losing version is lost work unless it is an older state written by the same device
+(:func:`is_lost`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from checklists.i18n import _
+from desktop.store import bundle_format as fmt
+from desktop.store.bundle_read import Row
+
+_BOOKKEEPING = {"revision", "created_at", "updated_at", "device_id"}
+
+
+def content(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k not in _BOOKKEEPING}
+
+
+def _digest(row: Mapping[str, Any]) -> str:
+    text = json.dumps(content(row), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def wins(incoming: Mapping[str, Any], local: Mapping[str, Any]) -> bool:
+    return (incoming["revision"], _digest(incoming)) > (local["revision"], _digest(local))
+
+
+def is_lost(loser: Mapping[str, Any], winner: Mapping[str, Any] | None) -> bool:
+    """Whether ``loser`` holds work that ``winner`` does not (see the module docstring)."""
+    if winner is None:
+        return True
+    if content(loser) == content(winner):
+        return False
+    older = loser.get("revision", 0) < winner.get("revision", 0)
+    return not (older and loser.get("device_id") == winner.get("device_id"))
+
+
+def has_work(
+    draft: Row,
+    draft_rows: Mapping[str, list[Row]],
+    sealed: Row,
+    sealed_rows: Mapping[str, list[Row]],
+    sealer: str,
+) -> bool:
+    """Whether a draft version of an inspection holds work its sealed version lacks. A row last
+    written by the sealing device never does: that device had it, and whatever it did with it
+    afterwards (changed, removed, signed again) is what it sealed. A row another device wrote
+    (the office, a second laptop) does if the sealed version has no equal of it."""
+    if draft["device_id"] != sealer and content(inspection_fields(draft)) != content(
+        inspection_fields(sealed)
+    ):
+        return True
+    keys = {"answers": ("item_id", "instance_key"), "signatures": ("role", "position"),
+            "attachments": ("sha256",)}  # fmt: skip
+    for table, key in keys.items():
+        theirs = {tuple(r[k] for k in key): r for r in sealed_rows.get(table, ())}
+        for row in draft_rows.get(table, ()):
+            if row["device_id"] == sealer or (table == "answers" and row["value"] == "null"):
+                continue
+            counterpart = theirs.get(tuple(row[k] for k in key))
+            if counterpart is None or (
+                table != "attachments" and _without_id(row) != _without_id(counterpart)
+            ):
+                return True
+    return False
+
+
+def _without_id(row: Row) -> Row:
+    return {k: v for k, v in content(row).items() if k != "id"}
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def describe(table: str, row: Row) -> str:
+    """What the losing version of a row said, for the office's conflict list."""
+    if table == "answers":
+        try:
+            value = json.loads(row["value"])
+        except (TypeError, ValueError):
+            value = row["value"]
+        where = row["item_id"] + (f"（{row['instance_key']}）" if row["instance_key"] else "")
+        text = _("{item} 未采用的答案：{value}").format(item=where, value=_short(value))
+        if row.get("note"):
+            text += _("；备注：{note}").format(note=_short(row["note"]))
+        return text
+    if table == "signatures":
+        return _("签名（{role} {n}）：{name}").format(
+            role=row["role"], n=row["position"], name=row["name"] or row["kind"]
+        )
+    if table == "subjects":
+        return _("未采用的单位信息：{name}").format(name=row.get("name", ""))
+    if table == "instruments":
+        return _("未采用的器具信息：{label} {serial}").format(
+            label=row.get("label", ""), serial=row.get("serial", "")
+        )
+    if table == "inspections":
+        return _("未采用的记录首部或状态（修订 {n}）").format(n=row.get("revision", "?"))
+    return ""
+
+
+def inspection_fields(row: Row) -> Row:
+    return {k: row[k] for k in fmt.COLUMNS["inspections"] if k != "status"}
