@@ -145,7 +145,8 @@ def _wait(done: Callable[[], bool]) -> None:
 
 def _import_result(window: Any) -> object:
     """The result of importing the laptop's second bundle (a conflict) and a damaged file."""
-    from desktop.ui.transfer_actions import ImportResultDialog, start_import
+    from desktop.ui.import_result import ImportResultDialog
+    from desktop.ui.transfer_actions import start_import
 
     ready = _transfers_ready(window.context)
     running = start_import(window, window.context, [ready["second"], ready["damaged"]])

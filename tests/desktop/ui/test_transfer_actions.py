@@ -22,13 +22,13 @@ from desktop.store.seal import device_code
 from desktop.ui import transfer_actions
 from desktop.ui.app import build_main_window
 from desktop.ui.context import AppContext
+from desktop.ui.import_result import ImportResultDialog
 from desktop.ui.inspections_page import InspectionsPage
 from desktop.ui.main_window import MainWindow
 from desktop.ui.start_page import StartPage
 from desktop.ui.transfer_actions import (
     FOLDER_KEY,
     ExportChoiceDialog,
-    ImportResultDialog,
     ProgressDialog,
     start_export,
     start_import,
