@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 FORMAT = "liangheng-bundle"
 FORMAT_VERSION = 1
@@ -36,6 +37,8 @@ MANIFEST = "manifest.json"
 
 # FAT32 takes files of at most 4 GiB - 1 byte; leave room for the ZIP directory and records.
 MAX_PART_BYTES = 3_800_000_000
+
+Row = dict[str, Any]  # a record line read back, by column name
 
 # Column names per table, in the order of a record line. ``None`` marks a blob column: it is
 # not in the line; its bytes are the member ``blobs/<the row's SHA-256 column>``.

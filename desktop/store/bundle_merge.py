@@ -43,7 +43,8 @@ from typing import Any
 from checklists.i18n import N_, _
 from desktop.store import audit
 from desktop.store import bundle_format as fmt
-from desktop.store.bundle_read import CheckedBundle, Row
+from desktop.store.bundle_format import Row
+from desktop.store.bundle_read import CheckedBundle
 from desktop.store.bundle_rows import (
     content,
     describe,

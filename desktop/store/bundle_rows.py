@@ -16,7 +16,7 @@ from typing import Any
 
 from checklists.i18n import _
 from desktop.store import bundle_format as fmt
-from desktop.store.bundle_read import Row
+from desktop.store.bundle_format import Row
 
 _BOOKKEEPING = {"revision", "created_at", "updated_at", "device_id"}
 

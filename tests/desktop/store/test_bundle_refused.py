@@ -38,8 +38,9 @@ from desktop import logs
 from desktop.cli import main
 from desktop.store import Store
 from desktop.store import seal as sealing
+from desktop.store.bundle_check import content_of
 from desktop.store.bundle_format import COLUMNS, MANIFEST, TABLES, Limits
-from desktop.store.bundle_read import BundleRefusedError, content_of, open_bundle
+from desktop.store.bundle_read import BundleRefusedError, open_bundle
 from desktop.store.bundles import export_bundle, import_bundle
 
 Laptops = Callable[[str], Any]
