@@ -40,12 +40,12 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
-from checklists.i18n import N_, _
 from desktop.store import audit
 from desktop.store import bundle_format as fmt
 from desktop.store.bundle_format import Row
 from desktop.store.bundle_read import CheckedBundle
 from desktop.store.bundle_rows import (
+    Conflict,
     content,
     describe,
     has_work,
@@ -55,34 +55,6 @@ from desktop.store.bundle_rows import (
 from desktop.store.ids import new_id, utc_now
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class Conflict:
-    kind: str
-    table: str
-    record_id: str
-    inspection_id: str | None
-    kept: str  # "local" or "incoming"
-    lost: dict[str, Any]
-    note: str = ""
-
-    @property
-    def label(self) -> str:
-        return _(CONFLICT_KINDS.get(self.kind, self.kind))
-
-
-CONFLICT_KINDS = {
-    "sealed_differs": N_("同一记录的封存内容不同（未导入）"),
-    "chain_clash": N_("与本机已有的封存链冲突（未导入）"),
-    "document_no_clash": N_("文书编号与本机已有记录重复（未导入）"),
-    "amendment_differs": N_("更正记录与本机的不同（未导入）"),
-    "draft_superseded": N_("草稿被已定稿的记录取代（草稿内容已保留）"),
-    "draft_behind_sealed": N_("收到的草稿晚于本机已定稿的记录（未导入，已保留）"),
-    "concurrent_edit": N_("同一内容在两处被修改（采用修订号较高者，另一版本已保留）"),
-    "credit_code_clash": N_("统一社会信用代码与本机另一单位重复（保留本机版本）"),
-    "matched_differs": N_("与本机同一器具（按出厂编号对应）的登记信息不同（保留本机版本）"),
-}
 
 
 @dataclass

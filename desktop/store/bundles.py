@@ -24,8 +24,9 @@ from typing import Any
 from checklists.i18n import N_, _
 from checklists.loader import RECEIVED_SUBDIR, Catalogue
 from desktop.store import bundle_format as fmt
-from desktop.store.bundle_merge import CONFLICT_KINDS, Conflict, ImportResult, merge
+from desktop.store.bundle_merge import ImportResult, merge
 from desktop.store.bundle_read import BundleRefusedError, CheckedBundle, open_bundle
+from desktop.store.bundle_rows import CONFLICT_KINDS, Conflict
 from desktop.store.bundle_write import (
     BundleExistsError,
     BundleWriteError,
