@@ -47,7 +47,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from checklists.loader import Catalogue, load_catalogue  # noqa: E402
+from checklists.catalogue import Catalogue, load_catalogue  # noqa: E402
 from desktop.store import Store, bundle_merge, bundles  # noqa: E402
 from desktop.store import bundle_format as fmt  # noqa: E402
 from desktop.store.codes import credit_code  # noqa: E402

@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from checklists.catalogue import Catalogue, load_catalogue
 from checklists.i18n import N_, _
-from checklists.loader import Catalogue, load_catalogue
 from checklists.outcome import PublishedResult
 from desktop import paths
 from desktop.settings import OfficeSettings

@@ -62,7 +62,7 @@ def _since(text: str | None) -> str | None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from checklists.loader import load_catalogue
+    from checklists.catalogue import load_catalogue
     from desktop import paths
     from desktop.store import Store
     from desktop.store.bundle_format import MAX_PART_BYTES
@@ -97,7 +97,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from checklists.loader import load_catalogue
+    from checklists.catalogue import load_catalogue
     from desktop import paths
     from desktop.logs import setup_logging
     from desktop.store import Store

@@ -54,7 +54,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from checklists.loader import load_catalogue
+    from checklists.catalogue import load_catalogue
     from desktop.paths import overrides_dir
 
     catalogue = load_catalogue(overrides_dir())

@@ -26,8 +26,8 @@ from importlib import resources
 from pathlib import Path
 from typing import IO, Any
 
+from checklists.catalogue import Catalogue
 from checklists.i18n import _
-from checklists.loader import Catalogue
 from desktop import __version__
 from desktop.store import bundle_format as fmt
 from desktop.store.backup import fsync_folder

@@ -21,8 +21,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from checklists.catalogue import RECEIVED_SUBDIR, Catalogue
 from checklists.i18n import N_, _
-from checklists.loader import RECEIVED_SUBDIR, Catalogue
 from desktop.store import bundle_format as fmt
 from desktop.store.bundle_merge import ImportResult, merge
 from desktop.store.bundle_read import BundleRefusedError, CheckedBundle, open_bundle

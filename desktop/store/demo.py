@@ -32,7 +32,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from checklists.loader import shipped_checklists
+from checklists.catalogue import shipped_checklists
 from checklists.schema import Checklist
 from desktop.store.demo_answers import Context, Unit, answers
 from desktop.store.demo_measure import Pool, build_pools

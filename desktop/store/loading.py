@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checklists.answers import Answer
+from checklists.catalogue import Catalogue
 from checklists.errors import InputError
 from checklists.header import Header
 from checklists.i18n import _
-from checklists.loader import Catalogue
 from checklists.outcome import NotCarriedOutReason
 from checklists.record import Inspection, NotCarriedOut, make_instance_key
 from checklists.schema import NA, REPEAT_KINDS, Checklist

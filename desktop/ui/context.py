@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from checklists.loader import Catalogue, load_catalogue
+from checklists.catalogue import Catalogue, load_catalogue
 from checklists.rules.tables import Policy
 from desktop import paths
 from desktop.settings import OfficeSettings

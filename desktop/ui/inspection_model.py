@@ -15,8 +15,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from checklists.catalogue import Catalogue
 from checklists.i18n import N_, _, join
-from checklists.loader import Catalogue
 from checklists.outcome import NotCarriedOutReason, PublishedResult
 from desktop.store import InspectionFilter, InspectionRow, Status
 from desktop.store.reads import Reads

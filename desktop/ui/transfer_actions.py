@@ -43,9 +43,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from checklists.catalogue import Catalogue, load_catalogue
 from checklists.errors import UserError
 from checklists.i18n import _
-from checklists.loader import Catalogue, load_catalogue
 from desktop import APP_DISPLAY_NAME, paths
 from desktop.store import Store
 from desktop.store.bundle_format import SUFFIX

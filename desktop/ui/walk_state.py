@@ -31,9 +31,9 @@ from functools import partial
 from typing import Any
 
 from checklists.answers import Answer, Status
+from checklists.catalogue import Catalogue
 from checklists.header import Header
 from checklists.i18n import _
-from checklists.loader import Catalogue
 from checklists.outcome import NotCarriedOutReason
 from checklists.record import NotCarriedOut, Readiness
 from checklists.rule_params import RULE_PARAMS

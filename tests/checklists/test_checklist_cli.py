@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from checklists.loader import OVERRIDES_SUBDIR
+from checklists.catalogue import OVERRIDES_SUBDIR
 
 DEFINITIONS = Path(__file__).resolve().parents[2] / "checklists" / "definitions"
 

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from checklists.catalogue import shipped_checklists
 from checklists.errors import InputError
 from checklists.header import Header, Inspector, MeasuringStandard, Representative, Subject
-from checklists.loader import shipped_checklists
 from checklists.outcome import NotCarriedOutReason, PublishedResult
 from checklists.record import (
     Inspection,

@@ -8,14 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from checklists.catalogue import OVERRIDES_SUBDIR, load_catalogue, shipped_checklists
 from checklists.errors import DefinitionError
-from checklists.loader import (
-    OVERRIDES_SUBDIR,
-    VERSION_PATTERN,
-    load_catalogue,
-    parse_checklist_text,
-    shipped_checklists,
-)
+from checklists.loader import VERSION_PATTERN, parse_checklist_text
 from checklists.rule_params import RULE_PARAMS
 from checklists.rules import RULE_NAMES
 from checklists.schema import Checklist, ItemKind, Stage

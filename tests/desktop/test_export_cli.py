@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from checklists.loader import load_catalogue
+from checklists.catalogue import load_catalogue
 from desktop.cli import main
 from desktop.reports import evidence_pdf_bytes, export_pdf
 from desktop.store import Reader, Store

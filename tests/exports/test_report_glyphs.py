@@ -14,8 +14,8 @@ from reportlab.pdfbase.ttfonts import TTFontFile
 
 import exports
 import resources
+from checklists.catalogue import shipped_checklists
 from checklists.header import HEADER_LABELS
-from checklists.loader import shipped_checklists
 from checklists.outcome import _REASON_LABELS, _RESULT_LABELS
 from checklists.rules.labels import RESULT_LABELS, VALUE_LABELS
 from checklists.schema import _MEASURE_LABELS, _SEVERITY_LABELS, REPEAT_KINDS, SUBJECT_KINDS

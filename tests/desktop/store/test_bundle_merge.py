@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from checklists.loader import Catalogue, load_catalogue
+from checklists.catalogue import Catalogue, load_catalogue
 from desktop.store import InspectionFilter, Status, Store
 from desktop.store.bundle_write import NothingToSendError
 from desktop.store.bundles import (

@@ -919,7 +919,7 @@ def test_a_definition_that_does_not_parse_is_refused(world: World, text: str, sa
 
 
 def test_a_checklist_definition_under_another_name_is_refused(world: World) -> None:
-    from checklists.loader import shipped_checklists
+    from checklists.catalogue import shipped_checklists
 
     checklist = next(c for c in shipped_checklists() if c.source_text)
     name = f"definitions/checklists/{checklist.id}@2099.1.toml"

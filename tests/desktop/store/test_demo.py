@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from checklists.loader import shipped_checklists
+from checklists.catalogue import shipped_checklists
 from checklists.outcome import NotCarriedOutReason, PublishedResult
 from checklists.record import Answer, Status, evaluate
 from checklists.rules.credit_code import check_credit_code

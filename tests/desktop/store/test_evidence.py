@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from checklists.loader import load_catalogue
+from checklists.catalogue import load_catalogue
 from desktop.reports import evidence_pdf_bytes
 from desktop.store import Reader, Status, Store
 from desktop.store.errors import DatabaseDamagedError, StoreError

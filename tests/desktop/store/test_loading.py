@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from checklists.loader import load_catalogue
+from checklists.catalogue import load_catalogue
 from desktop.store import Reader, Store
 from desktop.store.demo import DemoOptions, make_demo
 from desktop.store.loading import load_inspection
