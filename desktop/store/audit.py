@@ -65,18 +65,21 @@ def append(
     details: Mapping[str, Any] | None = None,
     inspection_id: str | None = None,
     actor: str | None = None,
+    at: str | None = None,
 ) -> None:
     """Append one audit row (inside the caller's transaction). ``inspection_id`` names the
-    inspection whose inspectors are the actor; else ``actor`` or the device user."""
+    inspection whose inspectors are the actor; else ``actor`` or the device user. ``at`` is
+    the change's own timestamp when it has one (else now)."""
     text = dumps(dict(details or {}))
+    at = at or utc_now()
     if actor is None and inspection_id is not None:
         conn.execute(
             f"{_INSERT}SELECT ?, ?, ?, {_ACTOR}, ?, ?, ?, ?",
-            (new_id(), utc_now(), device_id, inspection_id, device_user(), table, record_id,
+            (new_id(), at, device_id, inspection_id, device_user(), table, record_id,
              action, text),
         )  # fmt: skip
         return
     conn.execute(
         INSERT_SQL,
-        (new_id(), utc_now(), device_id, actor or device_user(), table, record_id, action, text),
+        (new_id(), at, device_id, actor or device_user(), table, record_id, action, text),
     )

@@ -99,7 +99,11 @@ def connect(
     path = Path(path)
     _check_location(path, create=create and role is Role.WRITER)
     try:
-        conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, check_same_thread=True)
+        # isolation_level=None: no transaction is opened behind our back; every write runs in
+        # an explicit one (Database.atomic, BEGIN IMMEDIATE) and nothing else holds the lock.
+        conn = sqlite3.connect(
+            path, timeout=busy_timeout_ms / 1000, check_same_thread=True, isolation_level=None
+        )
     except sqlite3.Error as exc:
         raise translate(exc, path) or DatabaseUnreadableError(path, str(exc)) from exc
     try:

@@ -42,8 +42,15 @@ def format_utc(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+def format_unix_ms(unix_ms: int) -> str:
+    """:func:`format_utc` of a moment given in Unix milliseconds (without a datetime: this
+    stamps every saved keystroke)."""
+    seconds, millis = divmod(unix_ms, 1000)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{millis:03d}Z"
+
+
 def utc_now() -> str:
-    return format_utc(datetime.now(UTC))
+    return format_unix_ms(time.time_ns() // 1_000_000)
 
 
 def parse_utc(text: str) -> datetime:

@@ -324,9 +324,13 @@ def loads(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
+# One encoder for every call: json.dumps builds a new one for each call with these options.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
 def dumps(value: Any) -> str:
     """Compact JSON, Chinese kept readable; TypeError for anything that is not plain data."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return _ENCODER.encode(value)
 
 
 def subject_from(row: sqlite3.Row) -> Subject:

@@ -451,6 +451,13 @@ def _v5_transfers(db: Database) -> None:
     db.executescript(_V5)
 
 
+def _v6_audit_index(db: Database) -> None:
+    """Drop ``audit_log_at``: no query reads the log by time alone (the history of a record
+    goes through ``audit_log_record``), and every change (each keystroke of an answer)
+    paid for a fourth B-tree in the same transaction."""
+    db.execute("DROP INDEX IF EXISTS audit_log_at")
+
+
 Migration = Callable[[Database], None]
 
 # Append only. The position (1-based) is the schema version the migration produces.
@@ -460,6 +467,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v3_seals,
     _v4_evidence,
     _v5_transfers,
+    _v6_audit_index,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -176,11 +176,12 @@ class Store(Reads):
         details: Mapping[str, Any] | None = None,
         *,
         inspection_id: str | None = None,
+        at: str | None = None,
     ) -> None:
         actor = None if inspection_id is None else self._actor(inspection_id)
         audit.append(
             self.db.conn, device_id=self._device_id, table=table, record_id=record_id,
-            action=action, details=details, actor=actor,
+            action=action, details=details, actor=actor, at=at,
         )  # fmt: skip
 
     def _actor(self, inspection_id: str) -> str:
@@ -393,7 +394,9 @@ class Store(Reads):
                 self._refuse_closed(inspection_id)
             details = {"item_id": item_id, "instance_key": instance_key, "value": value,
                        "note": note, "revision": row[0]}  # fmt: skip
-            self._audit("answers", inspection_id, "answer", details, inspection_id=inspection_id)
+            self._audit(
+                "answers", inspection_id, "answer", details, inspection_id=inspection_id, at=now
+            )
         revision: int = row[0]
         return revision
 

@@ -120,6 +120,23 @@ def test_every_trigger_exists_after_migrating(version: int, tmp_path: Path) -> N
         assert set(TRIGGERS) <= found
 
 
+@pytest.mark.parametrize("version", VERSIONS)
+def test_the_audit_log_is_indexed_by_record_only(version: int, tmp_path: Path) -> None:
+    """Schema 6 dropped ``audit_log_at`` (each keystroke paid for it); a record's history
+    still reads through ``audit_log_record``."""
+    with Store.open(_copy(version, tmp_path), create=False) as store:
+        rows = store.db.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_log' "
+            "AND name NOT LIKE 'sqlite_%'"
+        )
+        assert [r[0] for r in rows] == ["audit_log_record"]
+        plan = store.db.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM audit_log WHERE record_id = ? ORDER BY at, rowid",
+            ("x",),
+        ).fetchall()
+        assert "audit_log_record" in " ".join(str(step[-1]) for step in plan)
+
+
 def test_migrating_step_by_step_equals_migrating_at_once(tmp_path: Path) -> None:
     def schema(db: Database) -> list[tuple[str, str]]:
         rows = db.conn.execute(

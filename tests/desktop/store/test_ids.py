@@ -1,0 +1,61 @@
+"""Record ids and timestamps (desktop/store/ids.py)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from desktop.store.ids import (
+    china_date,
+    china_midnight,
+    china_time,
+    format_unix_ms,
+    format_utc,
+    new_id,
+    parse_utc,
+    utc_now,
+    uuid7,
+)
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+UUID7 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+
+def test_a_new_id_is_a_version_7_uuid_and_ids_made_later_sort_later() -> None:
+    ids = [new_id() for _ in range(200)]
+    assert all(UUID7.match(i) for i in ids)
+    assert len(set(ids)) == 200
+    assert uuid7(1_000, 0) < uuid7(1_001, (1 << 74) - 1)
+
+
+@given(st.integers(min_value=0, max_value=(1 << 48) - 1), st.integers(0, (1 << 74) - 1))
+def test_uuid7_keeps_its_time_and_version_bits(unix_ms: int, random_bits: int) -> None:
+    text = uuid7(unix_ms, random_bits)
+    assert UUID7.match(text)
+    assert int(text.replace("-", "")[:12], 16) == unix_ms
+
+
+@given(st.integers(min_value=0, max_value=253_402_300_799_999))  # up to 9999-12-31
+def test_unix_milliseconds_format_like_a_datetime(unix_ms: int) -> None:
+    moment = EPOCH + timedelta(milliseconds=unix_ms)
+    assert format_unix_ms(unix_ms) == format_utc(moment)
+    assert parse_utc(format_unix_ms(unix_ms)) == moment
+
+
+def test_utc_now_is_now_to_the_millisecond() -> None:
+    before = datetime.now(UTC) - timedelta(milliseconds=1)
+    text = utc_now()
+    after = datetime.now(UTC)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", text)
+    assert before <= parse_utc(text) <= after
+
+
+def test_china_dates_and_times_are_utc_plus_8() -> None:
+    late = datetime(2026, 11, 3, 16, 30, tzinfo=UTC)  # 00:30 on the 4th in China
+    assert china_date(late) == "2026-11-04"
+    assert china_time("2026-11-03T08:15:30.123Z") == "2026-11-03 16:15"
+    assert china_time("not a time") == "not a time"
+    assert china_midnight("2026-11-04") == "2026-11-03T16:00:00.000Z"
