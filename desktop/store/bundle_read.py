@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from checklists.errors import DefinitionError
 from checklists.i18n import _
 from checklists.loader import parse_checklist_text
@@ -367,12 +369,62 @@ class _Checker:
 
     # ------------------------------------------------------------------ records
     def records(self, table: str, contents: Mapping[str, bytes]) -> list[Row]:
+        data = contents[fmt.records_name(table)]
+        rows = self.records_fast(table, data)
+        return rows if rows is not None else self.records_checked(table, data)
+
+    def records_fast(self, table: str, data: bytes) -> list[Row] | None:
+        """The rows of a record file every line of which orjson parses and every value of which
+        passes the checks, else None: :meth:`records_checked` then reads it and says what is
+        wrong, as ever. orjson (about half of the time a bundle takes to check went to the
+        standard parser) is stricter than ``json``, never looser: it refuses invalid UTF-8,
+        lone surrogates (so no string it returns needs the surrogate test) and NaN, and gives
+        an integer beyond 64 bits as a float (refused by the column types: no column holds a
+        float). What it accepts, ``json`` reads to the same values."""
+        columns = fmt.COLUMNS[table]
+        types = [fmt.column_type(table, c) for c in columns]
+        json_columns = [i for i, c in enumerate(columns) if c in _JSON_COLUMNS]
+        ints = [i for i, (kind, _nullable) in enumerate(types) if kind is int]
+        count = len(columns)
+        lines = data.split(b"\n")  # a newline byte is a newline in UTF-8, never part of a character
+        if lines[-1] == b"":
+            lines.pop()
+        accepted: set[tuple[type, ...]] = set()
+        rows: list[Row] = []
+        try:
+            for line in lines:
+                values = orjson.loads(line)
+                if type(values) is not list or len(values) != count:
+                    return None
+                shape = tuple(map(type, values))
+                if shape not in accepted:
+                    if not self.fits(values, types):
+                        return None
+                    accepted.add(shape)
+                if not all(values[i] is None or _INT_MIN <= values[i] < _INT_END for i in ints):
+                    return None
+                for index in json_columns:
+                    orjson.loads(values[index])
+                rows.append(dict(zip(columns, values, strict=True)))
+        except orjson.JSONDecodeError:
+            return None
+        return rows
+
+    @staticmethod
+    def fits(values: list[Any], types: list[tuple[type, bool]]) -> bool:
+        return all(
+            (value is None and nullable) or type(value) is kind
+            for value, (kind, nullable) in zip(values, types, strict=True)
+        )
+
+    def records_checked(self, table: str, data: bytes) -> list[Row]:
+        """The rows of a record file, or the refusal that names its first fault."""
         columns = fmt.COLUMNS[table]
         types = [fmt.column_type(table, c) for c in columns]
         json_columns = [i for i, c in enumerate(columns) if c in _JSON_COLUMNS]
         rows: list[Row] = []
         try:
-            text = contents[fmt.records_name(table)].decode("utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise self.refuse(_("记录文件 {table} 不是 UTF-8 文本").format(table=table)) from exc
         lines = text.split("\n")  # not splitlines(): U+2028, U+0085... are text in a value
