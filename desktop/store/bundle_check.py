@@ -48,20 +48,26 @@ class Consistency:
             seen[key] = row
         return seen
 
+    def distinct(self, table: str, *columns: str) -> None:
+        """:meth:`unique` where the rows by key are not needed (the large tables)."""
+        rows = self.rows[table]
+        if len(set(map(itemgetter(*columns), rows))) != len(rows):
+            raise self.refuse(_("记录重复（{table}）").format(table=table))
+
     def check(self) -> None:
         subjects = self.unique("subjects", "id")
         instruments = self.unique("instruments", "id")
-        self.unique("standards", "id")
+        self.distinct("standards", "id")
         inspections = self.unique("inspections", "id")
-        self.unique("answers", "id")
-        self.unique("answers", "inspection_id", "item_id", "instance_key")
-        self.unique("attachments", "id")
-        self.unique("signatures", "inspection_id", "role", "position")
+        self.distinct("answers", "id")
+        self.distinct("answers", "inspection_id", "item_id", "instance_key")
+        self.distinct("attachments", "id")
+        self.distinct("signatures", "inspection_id", "role", "position")
         seals = self.unique("seals", "inspection_id")
-        self.unique("seals", "device_id", "sequence")
-        self.unique("amendments", "inspection_id", "sequence")
-        self.unique("evidence", "inspection_id")
-        self.unique("audit_log", "id")
+        self.distinct("seals", "device_id", "sequence")
+        self.distinct("amendments", "inspection_id", "sequence")
+        self.distinct("evidence", "inspection_id")
+        self.distinct("audit_log", "id")
         for row in subjects.values():
             target = row["merged_into"]
             if target is not None and (target not in subjects or target == row["id"]):

@@ -391,9 +391,10 @@ class _Checker:
             lines.pop()
         accepted: set[tuple[type, ...]] = set()
         rows: list[Row] = []
+        loads = orjson.loads
         try:
             for line in lines:
-                values = orjson.loads(line)
+                values = loads(line)
                 if type(values) is not list or len(values) != count:
                     return None
                 shape = tuple(map(type, values))
@@ -401,11 +402,13 @@ class _Checker:
                     if not self.fits(values, types):
                         return None
                     accepted.add(shape)
-                if not all(values[i] is None or _INT_MIN <= values[i] < _INT_END for i in ints):
-                    return None
-                for index in json_columns:
-                    orjson.loads(values[index])
-                rows.append(dict(zip(columns, values, strict=True)))
+                for i in ints:
+                    number = values[i]
+                    if number is not None and not _INT_MIN <= number < _INT_END:
+                        return None
+                for i in json_columns:
+                    loads(values[i])
+                rows.append(dict(zip(columns, values)))  # the length was checked
         except orjson.JSONDecodeError:
             return None
         return rows
