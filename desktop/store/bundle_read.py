@@ -408,7 +408,7 @@ class _Checker:
                         return None
                 for i in json_columns:
                     loads(values[i])
-                rows.append(dict(zip(columns, values)))  # the length was checked
+                rows.append(dict(zip(columns, values, strict=False)))  # length checked above
         except orjson.JSONDecodeError:
             return None
         return rows
