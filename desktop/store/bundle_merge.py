@@ -71,6 +71,9 @@ class ImportResult:
     matched: Counter[str] = field(default_factory=Counter)
     unchanged: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
+    # the same conflicts as an earlier import recorded (the same file, or the same record sent
+    # again): reported, not recorded twice
+    known_conflicts: list[Conflict] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -79,6 +82,7 @@ class ImportResult:
             "matched": dict(self.matched),
             "unchanged": self.unchanged,
             "conflicts": len(self.conflicts),
+            "known_conflicts": len(self.known_conflicts),
             "already_imported": self.already_imported,
         }
 
@@ -609,6 +613,12 @@ def merge(
     merger.flush()
     merger.audit_lines()
     result.added, result.updated = +result.added, +result.updated  # without the zero counts
+    lost = {id(c): json.dumps(c.lost, ensure_ascii=False, default=_bytes_text)
+            for c in result.conflicts}  # fmt: skip
+    recorded = [_recorded(conn, c) for c in result.conflicts]
+    found = list(zip(result.conflicts, recorded, strict=True))
+    result.known_conflicts = [c for c, known in found if known]
+    result.conflicts = [c for c, known in found if not known]
     conn.execute(
         "INSERT INTO transfers (id, direction, bundle_id, at, device_id, peer_device_id, "
         "file_name, part, parts, summary) VALUES (?, 'import', ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -620,10 +630,28 @@ def merge(
         "INSERT INTO transfer_conflicts (id, transfer_id, kind, table_name, record_id, "
         "inspection_id, kept, lost, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(new_id(), result.transfer_id, c.kind, c.table, c.record_id, c.inspection_id, c.kept,
-          json.dumps(c.lost, ensure_ascii=False, default=_bytes_text), c.note)
+          lost[id(c)], c.note)
          for c in result.conflicts],
     )  # fmt: skip
     return result
+
+
+def _recorded(conn: sqlite3.Connection, conflict: Conflict) -> bool:
+    """Whether an earlier import recorded this very conflict: the same losing content, from
+    whichever bundle it came."""
+    rows = conn.execute(
+        "SELECT lost FROM transfer_conflicts WHERE kind = ? AND table_name = ? "
+        "AND record_id = ? AND kept = ?",
+        (conflict.kind, conflict.table, conflict.record_id, conflict.kept),
+    )
+    lost = json.loads(json.dumps(conflict.lost, ensure_ascii=False, default=_bytes_text))
+    lost.pop("bundle_id", None)
+    for (text,) in rows:
+        earlier = json.loads(text)
+        earlier.pop("bundle_id", None)
+        if earlier == lost:
+            return True
+    return False
 
 
 def _bytes_text(value: object) -> str:

@@ -239,6 +239,12 @@ def describe(done: Imported) -> list[str]:
             + (_("{label}：{note}").format(label=c.label, note=c.note) if c.note else c.label)
             for c in r.conflicts
         ]
+    if r.known_conflicts:
+        lines.append(
+            _("此前的导入已记录的冲突 {n} 处，这次未重复记录（详见“传输记录”）。").format(
+                n=len(r.known_conflicts)
+            )
+        )
     if done.received_checklists:
         lines.append(
             _("已保存本机没有的检查表版本（仅用于查看这些记录）：{names}").format(

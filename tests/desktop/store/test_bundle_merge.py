@@ -289,6 +289,16 @@ def test_a_sealed_record_arriving_with_other_content_is_a_conflict_not_an_overwr
     for table in RECORD_TABLES:
         assert after[table] == kept[table], table
     assert_verified(office.store)
+    # the same file again (or the record sent again): reported, not recorded a second time
+    [again] = take(office, send(b, tmp_path / "b2.lhb", since="2000-01-01"))
+    assert again.result.conflicts == []
+    assert [c.kind for c in again.result.known_conflicts] == ["sealed_differs"]
+    assert any("此前的导入已记录的冲突 1 处" in line for line in describe(again))
+    [same_file] = [import_bundle(office.store, tmp_path / "b.lhb")]
+    assert same_file.result.conflicts == []
+    assert len(same_file.result.known_conflicts) == 1
+    assert len(conflicts(office.store.db.conn)) == 1
+    assert office.dump()["inspections"] == kept["inspections"]
 
 
 def test_amendments_made_after_sending_follow_their_original(
