@@ -33,6 +33,7 @@ from desktop.store import bundle_format as fmt
 from desktop.store.backup import fsync_folder
 from desktop.store.errors import StoreError
 from desktop.store.ids import new_id, utc_now
+from desktop.store.records import dumps
 from desktop.store.schema import SCHEMA_VERSION
 
 Progress = Callable[[int, int], None]  # (done, total) inspections
@@ -247,9 +248,6 @@ class _HashingWriter:
         self.target.write(data)
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-
-
 def _definitions(catalogue: Catalogue | None, used: set[tuple[str, str]]) -> dict[str, bytes]:
     members: dict[str, bytes] = {}
     if catalogue is not None:
@@ -295,7 +293,7 @@ class _Writer:
                     members.append(_member(name, data))
                 counts = {t: len(part.rows[t]) for t in fmt.TABLES}
                 document = {**manifest, "counts": counts, "members": members}
-                zf.writestr(fmt.MANIFEST, _ENCODER.encode(document).encode("utf-8"))
+                zf.writestr(fmt.MANIFEST, dumps(document).encode("utf-8"))
                 raw.flush()
                 os.fsync(raw.fileno())
             os.replace(temporary, path)
@@ -316,7 +314,7 @@ class _Writer:
             writer = _HashingWriter(member)
             buffer: list[str] = []
             for row in rows:
-                buffer.append(_ENCODER.encode(list(row)))
+                buffer.append(dumps(list(row)))
                 if len(buffer) >= 1000:
                     writer.write(("\n".join(buffer) + "\n").encode("utf-8"))
                     buffer.clear()
@@ -465,7 +463,7 @@ def _plan(
 
 
 def _line_bytes(row: tuple[Any, ...]) -> int:
-    return len(_ENCODER.encode(list(row)).encode("utf-8")) + 1
+    return len(dumps(list(row)).encode("utf-8")) + 1
 
 
 def _write_part(

@@ -36,9 +36,10 @@ from checklists.catalogue import shipped_checklists
 from checklists.schema import Checklist
 from desktop.store.demo_answers import Context, Unit, answers
 from desktop.store.demo_measure import Pool, build_pools
-from desktop.store.demo_seal import Sealer, dumps
+from desktop.store.demo_seal import Sealer
 from desktop.store.demo_subjects import DemoSubject, SubjectMaker, instrument_rows
 from desktop.store.ids import CHINA, format_utc, uuid7
+from desktop.store.records import dumps
 from desktop.store.schema import SEAL_TRIGGERS, create_triggers
 from desktop.store.store import Store
 

@@ -29,6 +29,7 @@ from typing import Any
 from desktop.settings import OfficeSettings
 from desktop.store import seal as sealing
 from desktop.store.ids import CHINA, format_utc
+from desktop.store.records import dumps
 
 SIGNATURE_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010800000000"
@@ -59,11 +60,8 @@ _AUDIT_SQL = (
     "INSERT INTO audit_log (id, at, device_id, actor, table_name, record_id, action, details)"
     " VALUES (?,?,?,?,?,?,?,?)"
 )
-# records.dumps (compact JSON, Chinese as is) without making an encoder on every call
-dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 _NO_ANSWERS = b'{"answers":[]'  # how sealing.canonical starts a record without answers
 _ITEM_KEY = itemgetter(6, 7)
-_ROW_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 _REASONS = ("笔误：现场记录勾选有误，经双方核对更正。", "复核现场照片后更正。")
 _WITNESSES = ("村委会工作人员", "市场管理员", "社区网格员")
 
@@ -110,7 +108,7 @@ class Sealer:
                 digest = digests[value] = hashlib.sha256(value.encode("utf-8")).hexdigest()
             cell = cells.get((a[6], a[7]))
             if cell is None:
-                cell = cells[a[6], a[7]] = _ROW_ENCODER.encode([a[6], a[7]])[:-1] + ',"'
+                cell = cells[a[6], a[7]] = dumps([a[6], a[7]])[:-1] + ',"'
             parts.append(f'{cell}{digest}",null]')
         spliced = '{"answers":[' + ",".join(parts) + "]"
         return spliced.encode("utf-8") + bare[len(_NO_ANSWERS) :]
