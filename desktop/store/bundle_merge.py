@@ -50,6 +50,7 @@ from desktop.store.bundle_rows import (
     describe,
     has_work,
     is_lost,
+    split_known,
     wins,
 )
 from desktop.store.ids import new_id, utc_now
@@ -613,12 +614,8 @@ def merge(
     merger.flush()
     merger.audit_lines()
     result.added, result.updated = +result.added, +result.updated  # without the zero counts
-    lost = {id(c): json.dumps(c.lost, ensure_ascii=False, default=_bytes_text)
-            for c in result.conflicts}  # fmt: skip
-    recorded = [_recorded(conn, c) for c in result.conflicts]
-    found = list(zip(result.conflicts, recorded, strict=True))
-    result.known_conflicts = [c for c, known in found if known]
-    result.conflicts = [c for c, known in found if not known]
+    fresh, result.known_conflicts = split_known(conn, result.conflicts)
+    result.conflicts = [c for c, _lost in fresh]
     conn.execute(
         "INSERT INTO transfers (id, direction, bundle_id, at, device_id, peer_device_id, "
         "file_name, part, parts, summary) VALUES (?, 'import', ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -630,31 +627,7 @@ def merge(
         "INSERT INTO transfer_conflicts (id, transfer_id, kind, table_name, record_id, "
         "inspection_id, kept, lost, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(new_id(), result.transfer_id, c.kind, c.table, c.record_id, c.inspection_id, c.kept,
-          lost[id(c)], c.note)
-         for c in result.conflicts],
+          lost, c.note)
+         for c, lost in fresh],
     )  # fmt: skip
     return result
-
-
-def _recorded(conn: sqlite3.Connection, conflict: Conflict) -> bool:
-    """Whether an earlier import recorded this very conflict: the same losing content, from
-    whichever bundle it came."""
-    rows = conn.execute(
-        "SELECT lost FROM transfer_conflicts WHERE kind = ? AND table_name = ? "
-        "AND record_id = ? AND kept = ?",
-        (conflict.kind, conflict.table, conflict.record_id, conflict.kept),
-    )
-    lost = json.loads(json.dumps(conflict.lost, ensure_ascii=False, default=_bytes_text))
-    lost.pop("bundle_id", None)
-    for (text,) in rows:
-        earlier = json.loads(text)
-        earlier.pop("bundle_id", None)
-        if earlier == lost:
-            return True
-    return False
-
-
-def _bytes_text(value: object) -> str:
-    if isinstance(value, bytes | bytearray | memoryview):
-        return base64.b64encode(bytes(value)).decode("ascii")
-    raise TypeError(type(value).__name__)

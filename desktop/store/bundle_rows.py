@@ -9,8 +9,10 @@ losing version is lost work unless it is an older state written by the same devi
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -48,6 +50,45 @@ CONFLICT_KINDS = {
     "credit_code_clash": N_("统一社会信用代码与本机另一单位重复（保留本机版本）"),
     "matched_differs": N_("与本机同一器具（按出厂编号对应）的登记信息不同（保留本机版本）"),
 }
+
+
+def split_known(
+    conn: sqlite3.Connection, conflicts: list[Conflict]
+) -> tuple[list[tuple[Conflict, str]], list[Conflict]]:
+    """The conflicts no earlier import recorded, each with its ``lost`` as stored JSON, and
+    those one did: the same kind, record and kept side with the same losing content, from
+    whichever bundle it came (the same file again, or the same record sent again)."""
+    fresh: list[tuple[Conflict, str]] = []
+    known: list[Conflict] = []
+    for conflict in conflicts:
+        lost = json.dumps(conflict.lost, ensure_ascii=False, default=_bytes_text)
+        if _recorded(conn, conflict, lost):
+            known.append(conflict)
+        else:
+            fresh.append((conflict, lost))
+    return fresh, known
+
+
+def _recorded(conn: sqlite3.Connection, conflict: Conflict, lost: str) -> bool:
+    rows = conn.execute(
+        "SELECT lost FROM transfer_conflicts WHERE kind = ? AND table_name = ? "
+        "AND record_id = ? AND kept = ?",
+        (conflict.kind, conflict.table, conflict.record_id, conflict.kept),
+    )
+    this = json.loads(lost)
+    this.pop("bundle_id", None)
+    for (text,) in rows:
+        earlier = json.loads(text)
+        earlier.pop("bundle_id", None)
+        if earlier == this:
+            return True
+    return False
+
+
+def _bytes_text(value: object) -> str:
+    if isinstance(value, bytes | bytearray | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    raise TypeError(type(value).__name__)
 
 
 def content(row: Mapping[str, Any]) -> dict[str, Any]:
