@@ -294,7 +294,7 @@ def test_a_sealed_record_arriving_with_other_content_is_a_conflict_not_an_overwr
     assert again.result.conflicts == []
     assert [c.kind for c in again.result.known_conflicts] == ["sealed_differs"]
     assert any("此前的导入已记录的冲突 1 处" in line for line in describe(again))
-    [same_file] = [import_bundle(office.store, tmp_path / "b.lhb")]
+    same_file = import_bundle(office.store, tmp_path / "b.lhb")
     assert same_file.result.conflicts == []
     assert len(same_file.result.known_conflicts) == 1
     assert len(conflicts(office.store.db.conn)) == 1
