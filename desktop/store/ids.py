@@ -3,8 +3,12 @@
 Ids are UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, then 74 random bits. Two
 laptops never collide (the random part), and ids made one after another sort together, so the
 B-tree indexes of large tables grow at their end instead of being rewritten at random places.
-The time part is only a locality hint: a laptop clock that is wrong changes nothing about
-uniqueness, and nothing orders records by id (revision counters and ``updated_at`` do that).
+Within one process the ids are strictly increasing (RFC 9562 section 6.2, method 2): an id made
+in the same millisecond as the one before, or after the clock stepped back, is the one before
+plus one. So where two audit lines of a record share a timestamp, their ids keep the order they
+were written in (the log is ordered by ``at, id``). Apart from that the time part is only a
+locality hint: a laptop clock that is wrong changes nothing about uniqueness, and records are
+ordered by revision counters and ``updated_at``, not by id.
 
 Timestamps are UTC, ISO 8601 with milliseconds and a ``Z``: ``2026-11-03T08:15:30.123Z``; they
 sort as text. The inspection date is the local date in China (UTC+08:00, fixed: no tzdata is
@@ -14,6 +18,7 @@ needed on Windows and the country has one time zone without daylight saving).
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from datetime import UTC, date, datetime, timedelta, timezone
 
@@ -31,9 +36,25 @@ def uuid7(unix_ms: int, random_bits: int) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
+_RANDOM_MAX = (1 << _RANDOM_BITS) - 1
+_last = (0, 0)  # (unix_ms, random bits) of the last id this process made
+_last_lock = threading.Lock()
+
+
 def new_id() -> str:
-    """A fresh record id (UUIDv7)."""
-    return uuid7(time.time_ns() // 1_000_000, secrets.randbits(_RANDOM_BITS))
+    """A fresh record id (UUIDv7), greater than every id this process made before."""
+    global _last
+    unix_ms = time.time_ns() // 1_000_000
+    with _last_lock:
+        last_ms, last_bits = _last
+        if unix_ms > last_ms:
+            bits = secrets.randbits(_RANDOM_BITS)
+        elif last_bits < _RANDOM_MAX:
+            unix_ms, bits = last_ms, last_bits + 1
+        else:  # 2**74 ids in one millisecond: borrow the next one
+            unix_ms, bits = last_ms + 1, secrets.randbits(_RANDOM_BITS)
+        _last = (unix_ms, bits)
+    return uuid7(unix_ms, bits)
 
 
 def format_utc(moment: datetime) -> str:

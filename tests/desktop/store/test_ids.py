@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from desktop.store import ids
 from desktop.store.ids import (
     china_date,
     china_midnight,
@@ -59,3 +62,29 @@ def test_china_dates_and_times_are_utc_plus_8() -> None:
     assert china_time("2026-11-03T08:15:30.123Z") == "2026-11-03 16:15"
     assert china_time("not a time") == "not a time"
     assert china_midnight("2026-11-04") == "2026-11-03T16:00:00.000Z"
+
+
+def test_ids_made_one_after_another_are_strictly_increasing() -> None:
+    ids = [new_id() for _ in range(20_000)]  # many share a millisecond
+    assert ids == sorted(ids)
+    assert len(set(ids)) == len(ids)
+
+
+def test_an_id_made_after_the_clock_stepped_back_still_sorts_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first = new_id()
+    monkeypatch.setattr(ids.time, "time_ns", lambda: 1_000_000_000_000_000)  # 2001
+    second, third = new_id(), new_id()
+    assert first < second < third
+    assert second[:14] == first[:14]  # the later millisecond is kept, not the clock's
+
+
+def test_the_random_part_running_out_in_a_millisecond_moves_to_the_next(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    unix_ms = time.time_ns() // 1_000_000 + 10_000
+    monkeypatch.setattr(ids, "_last", (unix_ms, (1 << 74) - 1))
+    made = new_id()
+    assert int(made.replace("-", "")[:12], 16) == unix_ms + 1
+    assert made > uuid7(unix_ms, (1 << 74) - 1)
