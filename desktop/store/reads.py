@@ -437,7 +437,7 @@ class Reads:
     def audit_for(self, record_id: str, *, limit: int = 1000) -> list[AuditEntry]:
         """The audit lines of a record (an inspection: everything done to it), oldest first."""
         rows = self._all(
-            "SELECT * FROM audit_log WHERE record_id = ? ORDER BY at, rowid LIMIT ?",
+            "SELECT * FROM audit_log WHERE record_id = ? ORDER BY at, id LIMIT ?",
             (record_id, limit),
         )
         return [audit_from(r) for r in rows]

@@ -458,6 +458,44 @@ def _v6_audit_index(db: Database) -> None:
     db.execute("DROP INDEX IF EXISTS audit_log_at")
 
 
+# Schema 7: the audit log as one B-tree, clustered by record. Each saved keystroke appends a
+# line; as a rowid table with its UUID key and the record index, that line was written into
+# three B-trees. Keyed by (record_id, at, id) and WITHOUT ROWID it is one, and a record's
+# history (the only way the log is read) is a range of that key. A line is still one id: a
+# bundle bringing the same line again meets the same key (INSERT OR IGNORE). Lines of one
+# record with the same ``at`` keep the order they were written in, because ids made by one
+# process increase (ids.py).
+_AUDIT_LOG_V7 = """
+CREATE TABLE audit_log_v7 (
+    id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    details TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(details)),
+    PRIMARY KEY (record_id, at, id)
+) STRICT, WITHOUT ROWID;
+INSERT INTO audit_log_v7 (id, at, device_id, actor, table_name, record_id, action, details)
+    SELECT id, at, device_id, actor, table_name, record_id, action, details FROM audit_log
+    ORDER BY record_id, at, rowid;
+DROP TRIGGER audit_log_no_update;
+DROP TRIGGER audit_log_no_delete;
+DROP TABLE audit_log;
+ALTER TABLE audit_log_v7 RENAME TO audit_log;
+-- Saving an answer checks that its inspection is a draft: this index answers that alone.
+CREATE INDEX inspections_drafts ON inspections (id) WHERE status = 'draft';
+"""
+
+
+def _v7_audit_clustered(db: Database) -> None:
+    """The audit log clustered by record (one B-tree per line written), and the index of
+    drafts that saving an answer reads."""
+    db.executescript(_AUDIT_LOG_V7)
+    create_triggers(db, version=7)
+
+
 Migration = Callable[[Database], None]
 
 # Append only. The position (1-based) is the schema version the migration produces.
@@ -468,6 +506,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v4_evidence,
     _v5_transfers,
     _v6_audit_index,
+    _v7_audit_clustered,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

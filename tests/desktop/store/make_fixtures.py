@@ -283,7 +283,7 @@ def write_rows_v5(conn: sqlite3.Connection) -> None:
 
 # version -> how to write the rows at that version (a new shape gets its own writer)
 WRITERS = {1: write_rows_v1, 2: write_rows_v1, 3: write_rows_v3, 4: write_rows_v4,
-           5: write_rows_v5, 6: write_rows_v5}  # fmt: skip
+           5: write_rows_v5, 6: write_rows_v5, 7: write_rows_v5}  # fmt: skip
 
 
 def make(version: int, target: Path) -> Path:

@@ -120,21 +120,63 @@ def test_every_trigger_exists_after_migrating(version: int, tmp_path: Path) -> N
         assert set(TRIGGERS) <= found
 
 
+_AUDIT_LINES = (
+    "SELECT id, at, device_id, actor, table_name, record_id, action, details FROM audit_log "
+    "ORDER BY record_id, at, id"
+)
+
+
 @pytest.mark.parametrize("version", VERSIONS)
-def test_the_audit_log_is_indexed_by_record_only(version: int, tmp_path: Path) -> None:
-    """Schema 6 dropped ``audit_log_at`` (each keystroke paid for it); a record's history
-    still reads through ``audit_log_record``."""
-    with Store.open(_copy(version, tmp_path), create=False) as store:
-        rows = store.db.conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_log' "
-            "AND name NOT LIKE 'sqlite_%'"
+def test_the_audit_log_is_one_b_tree_clustered_by_record(version: int, tmp_path: Path) -> None:
+    """Schema 6 dropped ``audit_log_at`` and schema 7 made the log one B-tree keyed by
+    (record_id, at, id): each keystroke's line is written once, a record's history is a range
+    of the key, and every line of the fixture is still there in its order."""
+    source = _copy(version, tmp_path)
+    with sqlite3.connect(source) as conn:
+        before = conn.execute(_AUDIT_LINES).fetchall() if version >= 3 else []
+    with Store.open(source, create=False) as store:
+        conn = store.db.conn
+        rows = conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_log'"
         )
-        assert [r[0] for r in rows] == ["audit_log_record"]
-        plan = store.db.conn.execute(
-            "EXPLAIN QUERY PLAN SELECT * FROM audit_log WHERE record_id = ? ORDER BY at, rowid",
+        assert [r[0] for r in rows] == []  # the primary key is the table itself
+        sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'audit_log'").fetchone()[0]
+        assert "WITHOUT ROWID" in sql
+        assert "PRIMARY KEY (record_id, at, id)" in sql
+        plan = conn.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM audit_log WHERE record_id = ? ORDER BY at, id",
             ("x",),
         ).fetchall()
-        assert "audit_log_record" in " ".join(str(step[-1]) for step in plan)
+        assert [step[-1] for step in plan] == ["SEARCH audit_log USING PRIMARY KEY (record_id=?)"]
+        after = conn.execute(_AUDIT_LINES).fetchall()
+    assert [tuple(r) for r in after] == [tuple(r) for r in before]
+
+
+def test_a_migration_that_fails_after_its_script_leaves_the_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A migration's script runs inside its transaction (``sqlite3``'s executescript would
+    commit first): the audit log rebuilt by schema 7 and then an error before the version is
+    written leave schema 6 with its rowid audit log whole."""
+    from desktop.store import schema
+
+    path = _copy(6, tmp_path)
+    with sqlite3.connect(path) as conn:
+        before = conn.execute("SELECT * FROM audit_log ORDER BY rowid").fetchall()
+
+    def broken(db: Database, *, version: int | None = None) -> None:
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(schema, "create_triggers", broken)
+    with pytest.raises(RuntimeError, match="power cut"):
+        Store.open(path, create=False)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 6
+        assert conn.execute("SELECT * FROM audit_log ORDER BY rowid").fetchall() == before
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert "audit_log_v7" not in names
+    assert "inspections_drafts" not in names
+    assert {"audit_log_no_update", "audit_log_no_delete", "audit_log_record"} <= names
 
 
 def test_migrating_step_by_step_equals_migrating_at_once(tmp_path: Path) -> None:
@@ -154,9 +196,13 @@ def test_migrating_step_by_step_equals_migrating_at_once(tmp_path: Path) -> None
     direct.close()
 
 
-def test_a_failing_migration_leaves_the_previous_version(tmp_path: Path) -> None:
+@pytest.mark.parametrize("script", [False, True], ids=["statement", "script"])
+def test_a_failing_migration_leaves_the_previous_version(tmp_path: Path, script: bool) -> None:
     def broken(db: Database) -> None:
-        db.execute("CREATE TABLE half_done (x TEXT)")
+        if script:  # sqlite3's executescript would have committed this part
+            db.executescript("CREATE TABLE half_done (x TEXT);\nCREATE INDEX hx ON half_done (x);")
+        else:
+            db.execute("CREATE TABLE half_done (x TEXT)")
         raise RuntimeError("boom")
 
     path = _copy(SCHEMA_VERSION, tmp_path)
