@@ -39,6 +39,14 @@ _INSERT = (
     "INSERT INTO audit_log (id, at, device_id, actor, table_name, record_id, action, details) "
 )
 INSERT_SQL = _INSERT + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+# The line of a saved answer (parameters: id, at, device, actor, inspection, item, instance key,
+# the value as stored JSON text, note, revision). SQLite builds ``details`` from the stored text,
+# so a keystroke's value is not encoded to JSON a second time; the object is the one
+# :func:`append` would write: item_id, instance_key, value, note, revision.
+ANSWER_SQL = _INSERT + (
+    "VALUES (?, ?, ?, ?, 'answers', ?, 'answer', json_object('item_id', ?, 'instance_key', ?,"
+    " 'value', json(?), 'note', ?, 'revision', ?))"
+)
 
 
 @cache

@@ -260,6 +260,43 @@ def test_every_write_leaves_an_audit_line_in_the_same_transaction(store: Store) 
     assert store.audit_for(inspection_id)[-1].action == "amend"
 
 
+def test_an_answers_audit_line_says_what_was_saved(store: Store) -> None:
+    inspection_id = draft(store)
+    store.save_answer(inspection_id, "scale_seal", "", {"runs": [1.5, "量"]}, note='说明"引号"\\')
+    store.save_answer(inspection_id, "scale_seal", "", None)  # note None: the note is kept
+    lines = store.audit_for(inspection_id)
+    first, second = (e for e in lines if e.details.get("item_id") == "scale_seal")
+    assert (first.record_id, first.actor) == (inspection_id, "王明、李华")
+    assert first.details == {
+        "item_id": "scale_seal", "instance_key": "", "value": {"runs": [1.5, "量"]},
+        "note": '说明"引号"\\', "revision": 1,
+    }  # fmt: skip
+    assert second.details == {
+        "item_id": "scale_seal", "instance_key": "", "value": None, "note": None, "revision": 2,
+    }  # fmt: skip
+    answer = store.answers_for(inspection_id)[("scale_seal", "")]
+    assert first.at <= second.at == answer.updated_at  # the change's own timestamp
+
+
+def test_lines_written_in_the_same_millisecond_keep_their_order(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The log is read ordered by (at, id); ids of one process increase, so a burst of
+    keystrokes within one millisecond reads back in the order it was typed."""
+    import desktop.store.audit
+    import desktop.store.store
+
+    inspection_id = draft(store)
+    for module in (desktop.store.store, desktop.store.audit):
+        monkeypatch.setattr(module, "utc_now", lambda: "2026-05-11T01:02:03.004Z")
+    for n in range(30):
+        store.save_answer(inspection_id, "scale_seal", "", "量" * n)
+    store.set_outcome(inspection_id, "compliant")
+    lines = [e for e in store.audit_for(inspection_id) if e.at == "2026-05-11T01:02:03.004Z"]
+    assert [e.details.get("revision") for e in lines[:30]] == list(range(1, 31))
+    assert lines[-1].action == "outcome"
+
+
 def test_other_records_are_audited_with_the_device_user(store: Store) -> None:
     subject = store.create_subject("某超市", "supermarket")
     store.update_subject(subject.id, phone="024-1234567")
@@ -275,7 +312,7 @@ def test_other_records_are_audited_with_the_device_user(store: Store) -> None:
 def test_an_amendment_keeps_the_original_and_verifies(store: Store) -> None:
     inspection_id = sealed(store)
     with pytest.raises(InputError, match="理由"):
-        store.amend(inspection_id, "  ", [AnswerChange("mgmt_system", "", "no")])
+        store.amend(inspection_id, "  ", [AnswerChange("scale_seal", "", "no")])
     first = store.amend(inspection_id, "笔误：实为未建立", [AnswerChange("mgmt_system", "", "no")])
     second = store.amend(
         inspection_id, "补记", [AnswerChange("mgmt_system", "", "no", note="见整改通知")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -151,6 +152,40 @@ def test_answers_of_non_json_data_are_refused_and_nothing_is_saved(store: Store)
     with pytest.raises(ValueError, match="Out of range float"):
         store.save_answer(inspection_id, "x", "", float("nan"))
     assert store.answers_for(inspection_id) == {}
+
+
+def test_an_answer_whose_audit_line_fails_is_not_saved_and_the_next_one_is(
+    store: Store,
+) -> None:
+    inspection_id = _draft(store)
+    store.save_answer(inspection_id, "mgmt_system", "", "yes")
+    store.db.conn.execute(
+        "CREATE TEMP TRIGGER fail BEFORE INSERT ON main.audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'disk trouble'); END"
+    )
+    with pytest.raises(sqlite3.IntegrityError, match="disk trouble"):
+        store.save_answer(inspection_id, "mgmt_system", "", "no")
+    assert not store.db.conn.in_transaction
+    assert store.answers_for(inspection_id)["mgmt_system", ""].value == "yes"
+    store.db.conn.execute("DROP TRIGGER temp.fail")
+    assert store.save_answer(inspection_id, "mgmt_system", "", "no") == 2
+
+
+def test_an_answer_saved_inside_a_callers_transaction_goes_with_it(store: Store) -> None:
+    inspection_id = _draft(store)
+
+    def give_up() -> None:
+        with store.db.atomic():
+            store.save_answer(inspection_id, "mgmt_system", "", "yes")
+            raise RuntimeError("the caller gives up")
+
+    with pytest.raises(RuntimeError):
+        give_up()
+    assert store.answers_for(inspection_id) == {}
+    with store.db.atomic():
+        assert store.save_answer(inspection_id, "mgmt_system", "", "yes") == 1
+        assert store.db.conn.in_transaction  # still the caller's
+    assert store.answers_for(inspection_id)["mgmt_system", ""].value == "yes"
 
 
 def test_answers_to_a_missing_inspection_are_refused(store: Store) -> None:
