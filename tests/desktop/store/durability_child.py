@@ -18,6 +18,7 @@ def main() -> None:
 
     path, inspection_id, first = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     store = Store.open(path, create=False)
+    store.db.warm_up()  # as the GUI does once its window is shown: "ready" means saving
     print("ready", flush=True)
     n = first
     while True:
