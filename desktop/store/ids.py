@@ -59,8 +59,9 @@ def new_id() -> str:
 
 def format_utc(moment: datetime) -> str:
     """``2026-11-03T08:15:30.123Z`` for an aware datetime."""
-    moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    # isoformat truncates to milliseconds (as ``microsecond // 1000`` would) and is about
+    # twice as fast as strftime: the demo stamps millions of rows with it
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def format_unix_ms(unix_ms: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from desktop.store import ids
 from desktop.store.ids import (
+    CHINA,
     china_date,
     china_midnight,
     china_time,
@@ -46,6 +47,21 @@ def test_unix_milliseconds_format_like_a_datetime(unix_ms: int) -> None:
     moment = EPOCH + timedelta(milliseconds=unix_ms)
     assert format_unix_ms(unix_ms) == format_utc(moment)
     assert parse_utc(format_unix_ms(unix_ms)) == moment
+
+
+@given(
+    st.datetimes(  # naive bounds: hypothesis wants them so; the zone is drawn below
+        min_value=datetime(1970, 1, 2),  # noqa: DTZ001
+        max_value=datetime(9999, 12, 30),  # noqa: DTZ001
+    ),
+    st.sampled_from([UTC, CHINA]),
+)
+def test_a_moment_is_formatted_in_utc_with_its_milliseconds_truncated(
+    naive: datetime, zone: timezone
+) -> None:
+    moment = naive.replace(tzinfo=zone)
+    unix_ms = (moment - EPOCH) // timedelta(milliseconds=1)
+    assert format_utc(moment) == format_unix_ms(unix_ms)
 
 
 def test_utc_now_is_now_to_the_millisecond() -> None:
