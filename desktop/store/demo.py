@@ -45,6 +45,7 @@ from desktop.store.store import Store
 
 CHUNK = 2000  # inspections per transaction
 _LOW62, _LOW48, _VARIANT = (1 << 62) - 1, (1 << 48) - 1, 0b10 << 62
+_FIRST_ANSWER = _LOW48 >> 1  # the first answer's counter: room for any number of answers
 PHOTO = bytes.fromhex(  # a 1x1 grey PNG: small stand-in for a photo of a closed door
     "89504e470d0a1a0a0000000d4948445200000001000000010800000000"
     "3a7e9b550000000a49444154789c63686800000082008177cd72b60000000049454e44ae426082"
@@ -300,17 +301,21 @@ class _Demo:
         ctx = Context(self.rng, moment.date(), s.kind, self.units(s), people, self.pools,
                       fail_rate)  # fmt: skip
         _, created, updated, device = self.stamp(moment + timedelta(minutes=20))
-        # UUIDv7 ids at ``moment``, made inline (this loop runs millions of times): the time
-        # part is formatted once (uuid7), then 74 random bits each
-        prefix, bits = uuid7(int(moment.timestamp() * 1000), 0)[:15], self.rng.getrandbits
+        # UUIDv7 ids at ``moment``, made inline (this loop runs millions of times): 74 random
+        # bits for the record, then its answers count up from them in the last 48 bits (as
+        # ids.new_id does within a millisecond), so only those are formatted per answer
+        r = self.rng.getrandbits(74)
+        low = (r & _LOW62 & ~_LOW48) | _VARIANT
+        head = f"{uuid7(int(moment.timestamp() * 1000), 0)[:15]}{r >> 62:03x}-{low >> 48:04x}-"
+        first = r & _LOW48 & _FIRST_ANSWER
         add = sink["answers"].append
         section_id = item_id = key = ""
         # the last answer's section, item and key are the resume position
-        for section_id, item_id, key, value in answers(checklist, ctx, stop_after=stop):  # noqa: B007
-            r = bits(74)
-            low = (r & _LOW62) | _VARIANT
-            answer_id = f"{prefix}{r >> 62:03x}-{low >> 48:04x}-{low & _LOW48:012x}"
-            add((answer_id, 1, created, updated, device, inspection_id, item_id, key, value))
+        for n, (section_id, item_id, key, value) in enumerate(  # noqa: B007
+            answers(checklist, ctx, stop_after=stop), first
+        ):
+            add((f"{head}{n:012x}", 1, created, updated, device, inspection_id, item_id, key,
+                 value))  # fmt: skip
         if stop < 1.0 and item_id:
             sink["resume"].append((inspection_id, section_id, item_id, key, updated))
 
