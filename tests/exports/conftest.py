@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.store import Reader
+from desktop.reports import report_input
+from desktop.store import InspectionFilter, Reader
 from desktop.store.demo import DemoOptions, make_demo
 
 
@@ -20,13 +21,13 @@ def report_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def finding_id(report_db: Path) -> str:
-    """A fuel-station inspection with findings (a measurement among them, as it happens)."""
-    checklist = "fuel_station"
+    """A fuel-station inspection with findings (found by its findings, whatever the demo's
+    seed made of its status and outcome)."""
     with Reader.open(report_db) as reads:
-        for row in reads.iter_inspections():
-            if row.checklist_id == checklist and row.outcome in ("correction_ordered", "follow_up"):
+        for row in reads.iter_inspections(InspectionFilter(checklist_id="fuel_station")):
+            if report_input(reads, row.id).findings:
                 return row.id
-    raise LookupError(checklist)
+    raise LookupError("a fuel-station inspection with findings")
 
 
 @pytest.fixture(scope="session")
