@@ -375,7 +375,7 @@ class Store(Reads):
         This runs for every keystroke, so it spells out what ``db.atomic()`` and ``@guarded``
         do rather than going through them: BEGIN ... COMMIT (a savepoint, through atomic(),
         inside a caller's transaction), ROLLBACK on any failure including the COMMIT's, and
-        sqlite3 errors translated into StoreErrors. The layers cost more than a tenth of a
+        sqlite3 errors translated into StoreErrors. Those two layers cost about a tenth of a
         save (bench/bench_store.py); the SQL and what lands in the file are the same."""
         text = dumps(value)
         now = utc_now()
