@@ -65,37 +65,18 @@ class Database:
     def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
         return self.utils.execute(sql, parameters)
 
-    def executescript(self, sql: str) -> None:
-        """Run the statements of ``sql`` one by one, inside the caller's transaction.
-
-        Not ``sqlite3``'s ``executescript``: that commits any open transaction first, so a
-        migration that used it was committed in pieces, and a crash or an error halfway left a
-        half-migrated file with the old version number."""
-        for statement in statements(sql):
-            self.conn.execute(statement)
+    def executescript(self, sql: str) -> sqlite3.Cursor:
+        """The statements of ``sql`` inside the caller's transaction: sqlite-utils runs them
+        one by one when a transaction is open, where ``sqlite3``'s own executescript would
+        commit it first (test_store_migrations checks that a migration failing after its
+        script leaves nothing behind)."""
+        return self.utils.executescript(sql)
 
     def table_names(self) -> list[str]:
         return self.utils.table_names()
 
     def close(self) -> None:
         self.conn.close()
-
-
-def statements(sql: str) -> list[str]:
-    """The complete statements of an SQL script (a trigger's body stays whole); ValueError if
-    it ends in the middle of one. Comment lines between statements are dropped."""
-    found: list[str] = []
-    pending = ""
-    for line in sql.splitlines(keepends=True):
-        if not pending and (not line.strip() or line.lstrip().startswith("--")):
-            continue
-        pending += line
-        if sqlite3.complete_statement(pending):
-            found.append(pending.strip())
-            pending = ""
-    if pending.strip():
-        raise ValueError(f"incomplete SQL statement: {pending.strip()[:80]}")
-    return found
 
 
 class Role(StrEnum):

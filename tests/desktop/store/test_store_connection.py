@@ -14,7 +14,7 @@ import pytest
 
 from desktop.cli import main
 from desktop.store import Reader, Role, Store, connect, pragmas
-from desktop.store.connection import REQUIRED_PRAGMAS, statements
+from desktop.store.connection import REQUIRED_PRAGMAS
 from desktop.store.demo import DemoOptions, make_demo
 
 SEEN: list[dict[str, Any]] = []
@@ -110,21 +110,3 @@ def test_sqlite_utils_is_imported_at_the_first_write_not_to_read(tmp_path: Path)
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.split() == ["False", "True"]
-
-
-def test_a_script_is_split_into_whole_statements() -> None:
-    script = """
--- a comment before
-CREATE TABLE t (x TEXT);  -- and after
-CREATE TRIGGER t_no_delete BEFORE DELETE ON t BEGIN
-    SELECT RAISE(ABORT, 'no; never');
-END;
-INSERT INTO t VALUES ('a;b');
-"""
-    found = statements(script)
-    assert len(found) == 3
-    assert found[1].startswith("CREATE TRIGGER")
-    assert found[1].endswith("END;")
-    assert found[2] == "INSERT INTO t VALUES ('a;b');"
-    with pytest.raises(ValueError, match="incomplete"):
-        statements("CREATE TABLE t (x TEXT);\nCREATE TABLE u (y")
