@@ -17,6 +17,7 @@ needed on Windows and the country has one time zone without daylight saving).
 
 from __future__ import annotations
 
+import os
 import secrets
 import threading
 import time
@@ -39,6 +40,17 @@ def uuid7(unix_ms: int, random_bits: int) -> str:
 _RANDOM_MAX = (1 << _RANDOM_BITS) - 1
 _last = (0, 0)  # (unix_ms, random bits) of the last id this process made
 _last_lock = threading.Lock()
+
+
+def _forget_last() -> None:
+    """A forked child starts afresh: counting on from its parent's last id, both would make
+    the same ids."""
+    global _last, _last_lock
+    _last, _last_lock = (0, 0), threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which does not fork
+    os.register_at_fork(after_in_child=_forget_last)
 
 
 def new_id() -> str:

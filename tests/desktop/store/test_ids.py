@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 import time
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -104,3 +106,39 @@ def test_the_random_part_running_out_in_a_millisecond_moves_to_the_next(
     made = new_id()
     assert int(made.replace("-", "")[:12], 16) == unix_ms + 1
     assert made > uuid7(unix_ms, (1 << 74) - 1)
+
+
+def test_ids_made_on_several_threads_are_unique_and_increase_on_each() -> None:
+    made: dict[int, list[str]] = {}
+
+    def make(n: int) -> None:
+        made[n] = [new_id() for _ in range(5_000)]
+
+    threads = [threading.Thread(target=make, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(ids == sorted(ids) for ids in made.values())
+    assert len({i for ids in made.values() for i in ids}) == 20_000
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+def test_a_forked_child_does_not_count_on_from_its_parents_ids(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ahead = time.time_ns() // 1_000_000 + 60_000  # the parent's last id is a minute ahead
+    monkeypatch.setattr(ids, "_last", (ahead, 12345))
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        os.write(write, new_id().encode())
+        os._exit(0)
+    os.close(write)
+    child = os.read(read, 100).decode()
+    os.close(read)
+    os.waitpid(pid, 0)
+    parent = new_id()
+    assert parent == uuid7(ahead, 12346)
+    assert child != parent
+    assert int(child.replace("-", "")[:12], 16) < ahead  # the child's own clock
