@@ -461,10 +461,13 @@ def _v6_audit_index(db: Database) -> None:
 # Schema 7: the audit log as one B-tree, clustered by record. Each saved keystroke appends a
 # line; as a rowid table with its UUID key and the record index, that line was written into
 # three B-trees. Keyed by (record_id, at, id) and WITHOUT ROWID it is one, and a record's
-# history (the only way the log is read) is a range of that key. A line is still one id: a
-# bundle bringing the same line again meets the same key (INSERT OR IGNORE). Lines of one
-# record with the same ``at`` keep the order they were written in, because ids made by one
-# process increase (ids.py).
+# history (the only way the log is read) is a range of that key. A bundle bringing a line again
+# meets the same key (INSERT OR IGNORE). Ids stay unique by how they are made (UUIDv7, 74
+# random bits) and within a bundle (bundle_check), but no longer by an index of their own: a
+# damaged bundle re-using a known id with another time or record adds a line instead of being
+# ignored; the log only ever grows. Lines of one record with the same ``at`` are read in id
+# order: since this version the order they were written in (ids made by one process
+# increase, ids.py); lines written before it in the same millisecond may read swapped.
 _AUDIT_LOG_V7 = """
 CREATE TABLE audit_log_v7 (
     id TEXT NOT NULL,

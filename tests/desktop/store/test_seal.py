@@ -312,7 +312,7 @@ def test_other_records_are_audited_with_the_device_user(store: Store) -> None:
 def test_an_amendment_keeps_the_original_and_verifies(store: Store) -> None:
     inspection_id = sealed(store)
     with pytest.raises(InputError, match="理由"):
-        store.amend(inspection_id, "  ", [AnswerChange("scale_seal", "", "no")])
+        store.amend(inspection_id, "  ", [AnswerChange("mgmt_system", "", "no")])
     first = store.amend(inspection_id, "笔误：实为未建立", [AnswerChange("mgmt_system", "", "no")])
     second = store.amend(
         inspection_id, "补记", [AnswerChange("mgmt_system", "", "no", note="见整改通知")]
