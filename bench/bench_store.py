@@ -63,7 +63,7 @@ _RAW_ANSWER = (
 )
 
 
-def saves(path: Path, count: int, block: int) -> dict[str, list[float]]:
+def saves(path: Path, count: int, block: int, chars: int = 40) -> dict[str, list[float]]:
     """The store's save_answer; a raw INSERT of the same row shape into the same answers table
     (the same B-trees: the store's own overhead); a raw INSERT into a tiny table (the floor: one
     durable commit). ``count`` of each, taken in turns of ``block`` saves.
@@ -83,7 +83,7 @@ def saves(path: Path, count: int, block: int) -> dict[str, list[float]]:
     store = Store.open(path, create=False)
     drafts = store.list_inspections(InspectionFilter(status=Status.DRAFT), limit=20)
     raw = _raw_connection(path)
-    value = {"runs": [], "note": "量" * 40}
+    value = {"runs": [], "note": "量" * chars}
     text = json.dumps(value, ensure_ascii=False)
     times: dict[str, list[float]] = {"store": [], "raw_answers": [], "raw_tiny": []}
 
@@ -152,6 +152,13 @@ def main() -> int:
     parser.add_argument(
         "--block", type=int, default=50, help="saves per turn (the target); 1 is also printed"
     )
+    parser.add_argument(
+        "--chars",
+        type=int,
+        default=40,
+        help="characters in the saved answer (40: a typed note; 3000: about 9 KB, the size of "
+        "a measurement with its runs)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=args.dir) as folder:
         path = args.db
@@ -159,7 +166,7 @@ def main() -> int:
             path = Path(folder) / "bench-demo.sqlite3"
             build(path, args.inspections)
         for block in dict.fromkeys((args.block, 1)):
-            report(saves(path, args.saves, block), block)
+            report(saves(path, args.saves, block, args.chars), block)
     return 0
 
 
