@@ -12,7 +12,7 @@ import functools
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+from typing import Any, Concatenate, NoReturn, ParamSpec, Protocol, TypeVar
 
 from checklists.errors import InputError, UserError
 from checklists.i18n import _
@@ -201,12 +201,18 @@ def guarded(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P
         try:
             return method(self, *args, **kwargs)
         except sqlite3.Error as exc:
-            error = translate(exc, self.path)
-            if error is None:
-                raise
-            raise error from exc
+            raise_translated(exc, self.path)
 
     return wrapper
+
+
+def raise_translated(exc: sqlite3.Error, path: Path | None) -> NoReturn:
+    """Raise the :class:`StoreError` for ``exc`` (:func:`translate`), or ``exc`` itself if it
+    is a programming error; for an ``except sqlite3.Error`` clause (:func:`guarded`)."""
+    error = translate(exc, path)
+    if error is None:
+        raise exc
+    raise error from exc
 
 
 class NotReadyError(StoreError):

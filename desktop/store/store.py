@@ -35,6 +35,7 @@ from desktop.store.errors import (
     InspectionClosedError,
     RecordNotFoundError,
     guarded,
+    raise_translated,
     translate,
 )
 from desktop.store.ids import check_date, china_date, new_id, utc_now
@@ -395,10 +396,7 @@ class Store(Reads):
                 raise
             return revision
         except sqlite3.Error as exc:
-            error = translate(exc, self.path)
-            if error is None:
-                raise
-            raise error from exc
+            raise_translated(exc, self.path)
 
     def _put_answer(
         self, inspection_id: str, item_id: str, instance_key: str, text: str, note: str | None,
